@@ -1,0 +1,53 @@
+"""Helpers shared by the benchmarks: locate shared data, time a command, record results."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def require_shared(relative: str) -> Path:
+    path = SHARED / relative
+    if not path.exists():
+        sys.exit(f"benchmark needs {path} (../shared/data beside the repository); not found")
+    return path
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run ``command``; wall seconds and peak resident memory (MiB) of the child."""
+    started = time.perf_counter()
+    wrapped = ["/usr/bin/time", "-f", "%M", *command] if Path("/usr/bin/time").exists() else command
+    done = subprocess.run(
+        wrapped, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1]) if wrapped is not command else 0
+    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kb / 1024, 1)}
+
+
+def machine() -> dict[str, str | int]:
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count() or 0,
+        "platform": platform.platform(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_results(name: str, results: dict, lines: list[str]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))

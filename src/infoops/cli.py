@@ -1,0 +1,447 @@
+"""The ``infoops`` command line: a thin layer over the library.
+
+Each command opens the workspace, calls one library function and prints the
+result; library errors become one clear line and exit code 1, in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from . import __version__
+from .detectors import BY_NAME, DEFAULT_SIGNALS, CoordinationConfig
+from .engine import CoordinationReport, IngestReport, Workspace, run_coordination
+from .errors import InfoopsError
+from .graph import CampaignConfig
+from .ingest import FORMATS, Source
+
+app = typer.Typer(
+    help="Find foreign influence operations in social-media posts and news articles.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="The workspace file (DuckDB); created if missing."),
+]
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _parse_mapping(pairs: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in (p for given in pairs for p in given.split(",") if p.strip()):
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            _fail(f"--map expects FIELD=COLUMN pairs, got {pair!r} (e.g. --map account_id=user)")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rows]:>12,} rows"),
+        TextColumn("{task.fields[rate]:>10,.0f} rows/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read.")],
+    workspace: WorkspaceOption,
+    mapping: Annotated[
+        list[str],
+        typer.Option(
+            "--map",
+            help="Read generic CSV/JSONL: FIELD=COLUMN pairs, e.g. "
+            "account_id=user,created_at=time,text=body (JSON: dotted paths like user.id).",
+        ),
+    ] = [],  # noqa: B006 - Typer reads the default, it is never mutated
+    format: Annotated[
+        str | None,
+        typer.Option(help="Skip detection and read every file with this format (see 'formats')."),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Platform name to record for generic or CSV input.")
+    ] = None,
+) -> None:
+    """Read posts and articles into a workspace; the format of each file is detected.
+
+    Bad records go to the quarantine table with file, line and reason; the rest is
+    kept. Each file is added in one transaction: fully, or (if interrupted) not at
+    all. Files already ingested are skipped.
+
+    \b
+    Example:
+        infoops ingest ira/tweets.csv.gz archive/ --workspace case.duckdb
+        infoops ingest export.csv --map account_id=user,created_at=time,text=body -w case.duckdb
+    """
+    fields = _parse_mapping(mapping)  # before the workspace is created: a typo leaves no file
+    try:
+        with Workspace(workspace) as ws, _progress() as progress:
+            report = ws.ingest(
+                paths,
+                mapping=fields,
+                platform=platform,
+                format=format,
+                on_file=_progress_callback(progress),
+            )
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_ingest(report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _progress_callback(progress: Progress) -> Callable[[Source, str], Callable[[int], None]]:
+    def on_file(source: Source, fmt: str) -> Callable[[int], None]:
+        label = Path(source.name.split("!")[-1]).name
+        task = progress.add_task(f"{label} ({fmt})", total=source.size or None, rows=0, rate=0.0)
+        rows = [0]
+
+        def advance(count: int) -> None:
+            rows[0] += count
+            elapsed = progress.tasks[task].elapsed or 0
+            rate = rows[0] / elapsed if elapsed > 0 else 0.0
+            progress.update(task, completed=source.meter[0], rows=rows[0], rate=rate)
+
+        return advance
+
+    return on_file
+
+
+def _print_ingest(report: IngestReport) -> None:
+    table = Table(title="Ingest", title_justify="left")
+    for column in ("file", "format", "posts", "articles", "accounts", "dupl.", "quarant.", "s"):
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for f in report.files:
+        if f.error:
+            console.print(f"[bold red]Error:[/] {f.error}", highlight=False, soft_wrap=True)
+            continue
+        table.add_row(
+            f.source,
+            f.format,
+            f"{f.posts_added:,}",
+            f"{f.articles_added:,}",
+            f"{f.accounts_added:,}",
+            f"{f.duplicates:,}",
+            f"{f.quarantined:,}",
+            f"{f.seconds:.1f}",
+        )
+        for note in f.notes:
+            table.add_row("", f"[dim]{note}", "", "", "", "", "", "")
+    out.print(table)
+    out.print(
+        f"{report.total('posts_added'):,} posts, {report.total('articles_added'):,} articles "
+        f"ingested; {report.total('quarantined'):,} records quarantined"
+        + (f"; {len(report.errors)} file(s) could not be read" if report.errors else "")
+        + (" (see 'infoops quarantine')" if report.total("quarantined") else ""),
+        highlight=False,
+    )
+
+
+SignalsOption = Annotated[
+    str,
+    typer.Option(
+        "--signals",
+        help="Comma-separated signals to run (see docs/coordination.md): " + ", ".join(BY_NAME),
+    ),
+]
+WindowOption = Annotated[
+    list[str],
+    typer.Option(
+        "--window",
+        help="Time window in seconds: SIGNAL=SECONDS (e.g. co_link=300), or SECONDS for all.",
+    ),
+]
+FdrOption = Annotated[
+    float,
+    typer.Option("--fdr", help="False-discovery rate for the edge test (Benjamini-Hochberg)."),
+]
+MaxObjectOption = Annotated[
+    int,
+    typer.Option(
+        "--max-object-accounts",
+        help="Leave out objects (links, tags...) used by more accounts than this (0: no cap).",
+    ),
+]
+MinSharedOption = Annotated[
+    int, typer.Option("--min-shared", help="Fewest distinct shared objects for an edge to count.")
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
+
+
+def _coordination_config(
+    signals: str, windows: list[str], fdr: float, max_object_accounts: int, min_shared: int
+) -> CoordinationConfig:
+    names = tuple(name.strip() for name in signals.split(",") if name.strip())
+    parsed: dict[str, float] = {}
+    for given in windows:
+        name, sep, seconds = given.rpartition("=")
+        try:
+            value = float(seconds)
+        except ValueError:
+            _fail(f"--window expects SIGNAL=SECONDS or SECONDS, got {given!r}")
+        for target in [name] if sep else names:
+            parsed[target] = value
+    return CoordinationConfig(
+        signals=names,
+        windows=parsed,
+        fdr=fdr,
+        max_object_accounts=max_object_accounts or None,
+        min_shared=min_shared,
+    )
+
+
+def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> None:
+    table = Table(title="Coordination signals", title_justify="left")
+    for column in ("signal", "window s", "pairs", "significant", "s"):
+        table.add_column(column, justify="left" if column == "signal" else "right")
+    for s in report.signals:
+        table.add_row(
+            s.signal, f"{s.window_s:g}", f"{s.pairs:,}", f"{s.significant:,}", f"{s.seconds:.1f}"
+        )
+    out.print(table)
+    out.print(f"{report.campaigns} candidate campaign(s)", highlight=False)
+    if out_dir is not None:
+        files = ", ".join(f"{name} ({rows:,})" for name, rows in report.files.items())
+        out.print(f"wrote {out_dir}: {files}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def coordination(
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    signals: SignalsOption = ",".join(DEFAULT_SIGNALS),
+    window: WindowOption = [],  # noqa: B006
+    fdr: FdrOption = 0.05,
+    max_object_accounts: MaxObjectOption = 1000,
+    min_shared: MinSharedOption = 2,
+    min_campaign_accounts: Annotated[
+        int, typer.Option(help="Fewest accounts for a community to be a campaign.")
+    ] = 3,
+    all_edges: Annotated[
+        bool, typer.Option(help="Write every tested pair to edges.csv, not only significant ones.")
+    ] = False,
+) -> None:
+    """Find accounts that act together more than chance allows, and their campaigns.
+
+    Each signal pairs accounts that share an object (a reshared post, a link, a
+    hashtag, a text...) within its time window; every pair is tested against a
+    null model and kept at the chosen false-discovery rate. Significant edges are
+    fused into one graph whose Leiden communities are the candidate campaigns.
+    Writes accounts.csv, edges.csv, evidence.csv, campaigns.csv and network.gexf.
+
+    \b
+    Example:
+        infoops coordination --workspace case.duckdb --out results/
+        infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
+    """
+    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared)
+    try:
+        with Workspace(workspace) as ws:
+            report = run_coordination(
+                ws,
+                config,
+                CampaignConfig(min_accounts=min_campaign_accounts),
+                out=out_dir,
+                all_edges=all_edges,
+                on_step=_step,
+            )
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_coordination(report, out_dir)
+
+
+def _step(name: str) -> None:
+    console.print(f"Coordination - {name} ...", highlight=False)
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to read.")],
+    out_dir: OutOption = Path("out"),
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Workspace file (default: OUT/workspace.duckdb)."),
+    ] = None,
+    signals: SignalsOption = ",".join(DEFAULT_SIGNALS),
+    window: WindowOption = [],  # noqa: B006
+    fdr: FdrOption = 0.05,
+    max_object_accounts: MaxObjectOption = 1000,
+    min_shared: MinSharedOption = 2,
+) -> None:
+    """Ingest sources, detect coordination and write every output to one folder.
+
+    \b
+    Example:
+        infoops run ../shared/data/ira/tweets.csv.gz --out ira-results/
+    """
+    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with Workspace(workspace or out_dir / "workspace.duckdb") as ws, _progress() as progress:
+            ingested = ws.ingest(paths, on_file=_progress_callback(progress))
+        _print_ingest(ingested)
+        with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
+            report = run_coordination(ws, config, out=out_dir, on_step=_step)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_coordination(report, out_dir)
+    if ingested.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def info(
+    workspace: WorkspaceOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Summarise a workspace: rows per table, platforms, time range, quarantine.
+
+    \b
+    Example:
+        infoops info --workspace case.duckdb
+    """
+    try:
+        with Workspace(workspace, read_only=True) as ws:
+            summary = ws.info()
+    except InfoopsError as exc:
+        _fail(str(exc))
+    if as_json:
+        out.print_json(json.dumps(summary, default=str))
+        return
+    tables = Table(title=f"Workspace {summary['path']}", title_justify="left")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in summary["tables"].items():
+        tables.add_row(name, f"{count:,}")
+    out.print(tables)
+    platforms = Table(title="Posts by platform", title_justify="left")
+    for column in ("platform", "posts", "accounts", "first post (UTC)", "last post (UTC)"):
+        platforms.add_column(column)
+    for row in summary["platforms"]:
+        platforms.add_row(
+            row["platform"],
+            f"{row['posts']:,}",
+            f"{row['accounts']:,}",
+            str(row["first"]),
+            str(row["last"]),
+        )
+    out.print(platforms)
+    _print_counts("Post types", summary["post_types"])
+    _print_counts("Languages (top 10)", summary["languages"])
+    _print_counts("Quarantine reasons (top 10)", summary["quarantine_reasons"])
+
+
+def _print_counts(title: str, counts: dict) -> None:
+    if not counts:
+        return
+    table = Table(title=title, title_justify="left")
+    table.add_column("value")
+    table.add_column("count", justify="right")
+    for key, value in counts.items():
+        table.add_row(str(key), f"{value:,}")
+    out.print(table)
+
+
+@app.command()
+def quarantine(
+    workspace: WorkspaceOption,
+    limit: Annotated[int, typer.Option(help="How many records to show.")] = 20,
+) -> None:
+    """Show quarantined records: file, line, reason and an excerpt of the raw record.
+
+    \b
+    Example:
+        infoops quarantine --workspace case.duckdb --limit 50
+    """
+    try:
+        with Workspace(workspace, read_only=True) as ws:
+            rows = ws.sql(
+                "SELECT source_file, location, reason, raw_excerpt FROM quarantine "
+                "ORDER BY ingest_id, line NULLS LAST LIMIT ?",
+                [limit],
+            ).fetchall()
+    except InfoopsError as exc:
+        _fail(str(exc))
+    table = Table(title="Quarantine", title_justify="left", show_lines=True)
+    for column in ("file", "where", "reason", "raw excerpt"):
+        table.add_column(column, overflow="fold")
+    for source_file, location, reason, raw in rows:
+        table.add_row(source_file, location, reason, (raw or "")[:200], style=None)
+    out.print(table, markup=False, highlight=False)
+
+
+@app.command()
+def formats() -> None:
+    """List the input formats infoops recognises, in the order they are tried.
+
+    \b
+    Example:
+        infoops formats
+        infoops ingest dump.json --format jsonl --map account_id=user.id,created_at=ts -w c.duckdb
+    """
+    table = Table(title="Formats", title_justify="left")
+    table.add_column("name")
+    table.add_column("table")
+    table.add_column("description")
+    for fmt in FORMATS:
+        table.add_row(
+            fmt.name, fmt.table, fmt.title + (" (needs --map)" if fmt.needs_mapping else "")
+        )
+    out.print(table)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"infoops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Find foreign influence operations in social-media posts and news articles.
+
+    Start with 'infoops ingest FILES --workspace case.duckdb', then 'infoops info'.
+    """
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,94 @@
+"""Pair accounts whose events share an object within a sliding time window.
+
+The window is exact (``|dt| <= window``): events are put in buckets of the
+window's width and each event is compared with its own and the two neighbouring
+buckets, so neighbours are never split by a bin edge and a popular object never
+pairs events that are far apart in time. Objects used by more than
+``max_object_accounts`` accounts (viral links, trending tags) are left out of the
+pairing: they are not evidence of coordination and would blow up the pair count.
+
+Everything is SQL over the workspace, one expression per step, with integer keys
+(account number, post rowid, object hash) so the joins stay narrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ._signals import Signal
+
+
+@dataclass(frozen=True)
+class PairOptions:
+    """How one signal pairs accounts."""
+
+    window_s: float
+    max_object_accounts: int | None = 1000
+
+
+def build_account_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Number every account once (``acct``), shared by all signals."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE acct AS
+           SELECT account_id, (row_number() OVER (ORDER BY account_id))::INTEGER AS aid
+           FROM (SELECT DISTINCT account_id FROM posts)"""
+    )
+
+
+def cooccurrences(
+    con: duckdb.DuckDBPyConnection, signal: Signal, options: PairOptions, table: str
+) -> None:
+    """Create temp table ``table`` of co-occurring post pairs: a, b, pa, pb, obj, dt.
+
+    ``a < b`` are account numbers, ``pa``/``pb`` post rowids, ``obj`` the object's
+    hash, ``dt`` the absolute time between the two posts in seconds.
+    """
+    width = max(float(options.window_s), 1.0)
+    cap = options.max_object_accounts
+    cap_sql = f"AND c <= {int(cap)}" if cap else ""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table}_events AS
+        WITH ev AS ({signal.events_sql}),
+        keyed AS (
+            SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts
+            FROM ev JOIN acct USING (account_id)
+        ),
+        popularity AS (
+            SELECT obj, count(DISTINCT aid) AS c FROM keyed GROUP BY obj
+            HAVING c >= 2 {cap_sql}
+        )
+        SELECT k.aid, k.pid, k.obj, k.ts, floor(k.ts / {width})::BIGINT AS bucket
+        FROM keyed k SEMI JOIN popularity USING (obj)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT l.aid AS a, r.aid AS b, l.pid AS pa, r.pid AS pb, l.obj,
+               abs(r.ts - l.ts) AS dt
+        FROM (SELECT e.*, e.bucket + s.shift AS probe
+              FROM {table}_events e, (VALUES (-1), (0), (1)) AS s(shift)) l
+        JOIN {table}_events r ON r.obj = l.obj AND r.bucket = l.probe
+        WHERE l.aid < r.aid AND abs(r.ts - l.ts) <= {float(options.window_s)}
+        """
+    )
+
+
+def pair_counts(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
+    """Per account pair: distinct shared objects ``k``, post pairs, each side's posts."""
+    return con.sql(
+        f"""
+        SELECT a, b, count(DISTINCT obj) AS k, count(*) AS n_evidence,
+               count(DISTINCT pa) AS posts_a, count(DISTINCT pb) AS posts_b,
+               min(dt) AS min_dt
+        FROM {table} GROUP BY a, b ORDER BY a, b
+        """
+    )
+
+
+def account_degrees(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
+    """Distinct objects per account among the events that can pair (the null's activity)."""
+    return con.sql(f"SELECT aid, count(DISTINCT obj) AS d FROM {table}_events GROUP BY aid")

@@ -1,0 +1,238 @@
+"""Run the coordination signals over a workspace and keep the edges that pass the test.
+
+For each signal: pair accounts (``_cooccurrence``), test every pair against the
+null model (``_significance``), and write the pairs, their statistics and, for
+the significant ones, the post pairs behind them to workspace tables:
+
+- ``coordination_edges``: signal, source, target, k (distinct shared objects),
+  n_evidence (post pairs), expected, p_value, q_value, significant;
+- ``coordination_evidence``: signal, source, target, post_a, post_b, dt_s
+  (at most ``evidence_per_edge`` per edge, the closest in time first);
+- ``coordinated_posts``: account, post, signal for every post behind a
+  significant edge (the basis of each account's coordination score).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ..errors import InputError
+from ._cooccurrence import (
+    PairOptions,
+    account_degrees,
+    build_account_index,
+    cooccurrences,
+    pair_counts,
+)
+from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
+from ._significance import benjamini_hochberg, expected_counts, poisson_p_values
+
+log = logging.getLogger("infoops")
+DEFAULT_SIGNALS = tuple(s.name for s in SIGNALS if s.default) + (FAST_RESHARE.name,)
+
+
+@dataclass(frozen=True)
+class CoordinationConfig:
+    """Options of the coordination step (documented in docs/coordination.md)."""
+
+    signals: tuple[str, ...] = DEFAULT_SIGNALS
+    windows: dict[str, float] = field(default_factory=dict)
+    fdr: float = 0.05
+    max_object_accounts: int | None = 1000
+    evidence_per_edge: int = 20
+    min_shared: int = 2
+
+    def window(self, signal: Signal) -> float:
+        return float(self.windows.get(signal.name, signal.window_s))
+
+    def check(self) -> None:
+        unknown = [name for name in self.signals if name not in BY_NAME]
+        if unknown:
+            raise InputError(
+                f"unknown signal(s) {unknown}; known signals: {', '.join(sorted(BY_NAME))}"
+            )
+        if self.min_shared < 1:
+            raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
+        if not 0 < self.fdr < 1:
+            raise InputError(f"fdr must be between 0 and 1 (exclusive), got {self.fdr}")
+        for name, window in self.windows.items():
+            if name not in BY_NAME or window < 0:
+                raise InputError(f"window for {name!r} must name a signal and be >= 0 seconds")
+
+
+@dataclass
+class SignalSummary:
+    signal: str
+    window_s: float
+    pairs: int
+    significant: int
+    seconds: float
+
+
+_TABLES_SQL = """
+CREATE OR REPLACE TABLE coordination_edges (
+    signal VARCHAR, source VARCHAR, target VARCHAR, k BIGINT, n_evidence BIGINT,
+    posts_source BIGINT, posts_target BIGINT, min_dt_s DOUBLE, expected DOUBLE,
+    p_value DOUBLE, q_value DOUBLE, significant BOOLEAN);
+CREATE OR REPLACE TABLE coordination_evidence (
+    signal VARCHAR, source VARCHAR, target VARCHAR, post_source VARCHAR, post_target VARCHAR,
+    dt_s DOUBLE, shared VARCHAR);
+CREATE OR REPLACE TABLE coordinated_posts (account_id VARCHAR, post_rowid BIGINT, signal VARCHAR);
+"""
+
+
+def detect_coordination(
+    con: duckdb.DuckDBPyConnection,
+    config: CoordinationConfig | None = None,
+    on_signal: Callable[[str], None] | None = None,
+) -> list[SignalSummary]:
+    """Run every configured signal; results go to the ``coordination_*`` tables."""
+    config = config or CoordinationConfig()
+    config.check()
+    con.execute(_TABLES_SQL)
+    build_account_index(con)
+    summaries = []
+    for name in config.signals:
+        signal = BY_NAME[name]
+        if on_signal:
+            on_signal(name)
+        started = time.perf_counter()
+        if signal is FAST_RESHARE:
+            pairs, significant = _fast_reshare(con, config)
+        else:
+            pairs, significant = _run_signal(con, signal, config)
+        summaries.append(
+            SignalSummary(
+                name, config.window(signal), pairs, significant, time.perf_counter() - started
+            )
+        )
+        log.info("Coordination - %s: %d pairs, %d significant", name, pairs, significant)
+    return summaries
+
+
+def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:
+    """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...)."""
+    degree = dict(
+        zip(degrees.column("aid").to_pylist(), degrees.column("d").to_pylist(), strict=True)
+    )
+    all_degrees = np.asarray(degrees.column("d").to_numpy(), dtype=np.float64)
+    k = pairs.column("k").to_numpy()
+    degree_a = np.array([degree[a] for a in pairs.column("a").to_pylist()], dtype=np.float64)
+    degree_b = np.array([degree[b] for b in pairs.column("b").to_pylist()], dtype=np.float64)
+    expected = expected_counts(k, degree_a, degree_b, all_degrees)
+    p_values = poisson_p_values(k, expected)
+    n_accounts = len(all_degrees)
+    q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
+    significant = (q_values <= config.fdr) & (k >= config.min_shared)
+    return (
+        pairs.append_column("expected", pa.array(expected))
+        .append_column("p_value", pa.array(p_values))
+        .append_column("q_value", pa.array(q_values))
+        .append_column("significant", pa.array(significant))
+    )
+
+
+def _run_signal(con, signal: Signal, config: CoordinationConfig) -> tuple[int, int]:
+    table = f"co_{signal.name}"
+    options = PairOptions(config.window(signal), config.max_object_accounts)
+    cooccurrences(con, signal, options, table)
+    pairs = pair_counts(con, table).to_arrow_table()
+    if pairs.num_rows == 0:
+        _drop(con, table)
+        return 0, 0
+    tested = _test_pairs(pairs, account_degrees(con, table).to_arrow_table(), config)
+    _store(con, signal, table, tested, config)
+    _drop(con, table)
+    return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+
+
+def _store(con, signal: Signal, table: str, tested: pa.Table, config: CoordinationConfig) -> None:
+    name = signal.name
+    con.register("tested", tested)
+    try:
+        con.execute(
+            """INSERT INTO coordination_edges
+               SELECT $signal, sa.account_id, sb.account_id, t.k, t.n_evidence, t.posts_a,
+                      t.posts_b, t.min_dt, t.expected, t.p_value, t.q_value, t.significant
+               FROM tested t JOIN acct sa ON sa.aid = t.a JOIN acct sb ON sb.aid = t.b""",
+            {"signal": name},
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE sig_pairs AS
+                SELECT a, b FROM tested WHERE significant"""
+        )
+    finally:
+        con.unregister("tested")
+    con.execute(
+        f"""INSERT INTO coordination_evidence
+            SELECT $signal, sa.account_id, sb.account_id, pa.post_id, pb.post_id, e.dt,
+                   {signal.shared_sql}
+            FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
+                  QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb) <= $limit) e
+            JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
+            JOIN posts pa ON pa.rowid = e.pa JOIN posts pb ON pb.rowid = e.pb""",
+        {"signal": name, "limit": config.evidence_per_edge},
+    )
+    con.execute(
+        f"""INSERT INTO coordinated_posts
+            SELECT DISTINCT acct.account_id, x.pid, $signal FROM (
+                SELECT a AS aid, pa AS pid FROM {table} c SEMI JOIN sig_pairs USING (a, b)
+                UNION ALL
+                SELECT b AS aid, pb AS pid FROM {table} c SEMI JOIN sig_pairs USING (a, b)
+            ) x JOIN acct USING (aid)""",
+        {"signal": name},
+    )
+
+
+def _fast_reshare(con, config: CoordinationConfig) -> tuple[int, int]:
+    """Directed: resharers who repeatedly reshare the same author within the window."""
+    window = config.window(FAST_RESHARE)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE co_fast AS
+            SELECT least(ra.aid, au.aid) AS a, greatest(ra.aid, au.aid) AS b,
+                   f.original_post, f.reshare_post, f.delay,
+                   ra.aid AS resharer_aid, au.aid AS author_aid
+            FROM ({FAST_RESHARE.events_sql}) f
+            JOIN acct ra ON ra.account_id = f.resharer JOIN acct au ON au.account_id = f.author
+            WHERE f.delay >= 0 AND f.delay <= {float(window)}"""
+    )
+    pairs = con.sql(
+        """SELECT a, b, count(DISTINCT original_post) AS k, count(*) AS n_evidence,
+                  count(DISTINCT original_post) AS posts_a, count(DISTINCT reshare_post) AS posts_b,
+                  min(delay) AS min_dt
+           FROM co_fast GROUP BY a, b ORDER BY a, b"""
+    ).to_arrow_table()
+    if pairs.num_rows == 0:
+        con.execute("DROP TABLE IF EXISTS co_fast")
+        return 0, 0
+    degrees = con.sql(
+        """SELECT aid, count(*) AS d FROM (
+               SELECT resharer_aid AS aid FROM co_fast UNION ALL SELECT author_aid FROM co_fast)
+           GROUP BY aid"""
+    ).to_arrow_table()
+    tested = _test_pairs(pairs, degrees, config)
+    # Evidence rows: the source side's post first (the original when the author is a).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE co_fast_reshare AS
+           SELECT a, b,
+                  CASE WHEN author_aid = a THEN original_post ELSE reshare_post END AS pa,
+                  CASE WHEN author_aid = a THEN reshare_post ELSE original_post END AS pb,
+                  0::UBIGINT AS obj, delay AS dt
+           FROM co_fast"""
+    )
+    _store(con, FAST_RESHARE, "co_fast_reshare", tested, config)
+    for table in ("co_fast", "co_fast_reshare"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+
+
+def _drop(con, table: str) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"DROP TABLE IF EXISTS {table}_events")

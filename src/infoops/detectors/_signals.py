@@ -1,0 +1,164 @@
+"""The coordination signals: for each, which posts are events and what object they share.
+
+A signal is one SQL query over ``posts`` that yields events
+``(account_id, object, ts, pid)`` (pid: the post's rowid); two accounts co-occur when they have
+events on the same object within the signal's time window. Everything else
+(pairing, significance, fusion) is shared, so a new signal is one entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Shortener and platform hosts say nothing about what was shared.
+UNINFORMATIVE_DOMAINS = (
+    "t.co",
+    "bit.ly",
+    "goo.gl",
+    "ow.ly",
+    "tinyurl.com",
+    "buff.ly",
+    "dlvr.it",
+    "ift.tt",
+    "fb.me",
+    "is.gd",
+    "trib.al",
+    "j.mp",
+    "lnkd.in",
+    "twitter.com",
+    "x.com",
+    "facebook.com",
+    "instagram.com",
+)
+
+_EPOCH = "epoch(created_at)"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One coordination signal: its name, its events, and its default window (seconds)."""
+
+    name: str
+    title: str
+    events_sql: str
+    window_s: float
+    description: str
+    shared_sql: str = "NULL"  # what two posts share, from posts aliased pa and pb
+    default: bool = True
+
+
+def _unnest(column: str, extra: str = "") -> str:
+    return f"""
+    SELECT account_id, obj AS object, {_EPOCH} AS ts, pid
+    FROM (SELECT account_id, created_at, rowid AS pid, unnest(list_distinct({column})) AS obj
+          FROM posts WHERE len({column}) > 0 {extra})
+    """
+
+
+_DOMAINS = ", ".join(f"'{d}'" for d in UNINFORMATIVE_DOMAINS)
+
+# Text normalised the way coordination research does: case, links, mentions, the
+# retweet prefix and whitespace do not make two posts different.
+NORMALISED_TEXT = r"""trim(regexp_replace(regexp_replace(regexp_replace(lower(text),
+    'https?://\S+', ' ', 'g'), '(^|\s)(rt\s+)?[@＠][a-z0-9_]+:?', ' ', 'g'), '\s+', ' ', 'g'))"""
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal(
+        "co_reshare",
+        "Co-reshare",
+        f"""SELECT account_id, reshare_of_post AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+            WHERE post_type = 'reshare' AND reshare_of_post IS NOT NULL""",
+        60,
+        "Accounts reshare the same original post within the window.",
+        shared_sql="pa.reshare_of_post",
+    ),
+    Signal(
+        "co_link",
+        "Co-link",
+        _unnest("urls", "AND post_type <> 'reshare'"),
+        60,
+        "Accounts post the same normalised URL within the window (reshares excluded).",
+        shared_sql="array_to_string(list_intersect(pa.urls, pb.urls), ' ')",
+    ),
+    Signal(
+        "co_domain",
+        "Co-domain",
+        f"""SELECT account_id, object, ts, pid FROM ({_unnest("domains", "AND post_type <> 'reshare'")})
+            WHERE object NOT IN ({_DOMAINS})""",
+        60,
+        "Accounts link to the same web site within the window (shorteners excluded).",
+        shared_sql="array_to_string(list_intersect(pa.domains, pb.domains), ' ')",
+    ),
+    Signal(
+        "co_hashtag",
+        "Co-hashtag",
+        _unnest("hashtags", "AND post_type <> 'reshare'"),
+        60,
+        "Accounts use the same hashtag within the window.",
+        shared_sql="array_to_string(list_intersect(pa.hashtags, pb.hashtags), ' ')",
+    ),
+    Signal(
+        "hashtag_sequence",
+        "Identical hashtag sequence",
+        f"""SELECT account_id, array_to_string(hashtags, ' ') AS object, {_EPOCH} AS ts, rowid AS pid
+            FROM posts WHERE len(hashtags) >= 2 AND post_type <> 'reshare'""",
+        300,
+        "Accounts post the same sequence of two or more hashtags within the window.",
+        shared_sql="array_to_string(pa.hashtags, ' ')",
+    ),
+    Signal(
+        "identical_text",
+        "Identical text",
+        f"""SELECT account_id, object, ts, pid FROM (
+                SELECT account_id, {NORMALISED_TEXT} AS object, {_EPOCH} AS ts, rowid AS pid
+                FROM posts WHERE post_type <> 'reshare' AND text IS NOT NULL)
+            WHERE length(object) >= 20""",
+        60,
+        "Accounts post the same text (case, links, mentions, spacing ignored) within the window.",
+        shared_sql="left(pa.text, 280)",
+    ),
+    Signal(
+        "co_reply",
+        "Co-reply",
+        f"""SELECT account_id, reply_to AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+            WHERE reply_to IS NOT NULL""",
+        60,
+        "Accounts reply to the same post within the window.",
+        shared_sql="pa.reply_to",
+    ),
+    Signal(
+        "co_mention",
+        "Co-mention",
+        _unnest("mentions", "AND post_type <> 'reshare'"),
+        60,
+        "Accounts mention the same account within the window.",
+        shared_sql="array_to_string(list_intersect(pa.mentions, pb.mentions), ' ')",
+    ),
+    Signal(
+        "same_time",
+        "Same-time posting",
+        f"""SELECT account_id, platform AS object, {_EPOCH} AS ts, rowid AS pid FROM posts""",
+        1,
+        "Accounts post anything within the same second (opt-in: dense data pairs everyone).",
+        default=False,
+        shared_sql="NULL",
+    ),
+)
+
+# Fast resharing is directed (who reshares whom, how fast) and is built separately.
+FAST_RESHARE = Signal(
+    "fast_reshare",
+    "Fast resharing",
+    f"""SELECT r.account_id AS resharer, o.account_id AS author,
+               {_EPOCH.replace("created_at", "r.created_at")} AS ts,
+               r.rowid AS reshare_post, o.rowid AS original_post,
+               epoch(r.created_at) - epoch(o.created_at) AS delay
+        FROM posts r JOIN posts o
+          ON o.post_id = r.reshare_of_post AND o.platform = r.platform
+        WHERE r.post_type = 'reshare' AND r.account_id <> o.account_id""",
+    10,
+    "An account reshares another's post within the window of its publication.",
+    shared_sql="coalesce(pa.reshare_of_post, pb.reshare_of_post)",
+)
+
+BY_NAME = {signal.name: signal for signal in (*SIGNALS, FAST_RESHARE)}

@@ -1,0 +1,196 @@
+"""The workspace: one DuckDB file holding the canonical tables of a case.
+
+Modelled on ``sqlite_utils.Database``: ``Workspace("case.duckdb")`` or
+``Workspace(memory=True)``; tables are reached as ``ws["posts"]`` (a DuckDB
+relation) or as data frames through ``ws.posts()``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from ..errors import InfoopsError, UnreadableFile, WorkspaceError
+from ..ingest import ReadOptions, Source, detect_format, format_by_name, iter_sources
+from ._load import FileReport, load_source
+from ._schema import TABLES, migrate
+
+Output = Literal["pandas", "arrow", "polars"]
+
+
+@dataclass
+class IngestReport:
+    """What one ``ingest`` call did, file by file."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(f, attribute) for f in self.files)
+
+    @property
+    def errors(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+
+class Workspace:
+    """A case's data, in one DuckDB file (or in memory)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        memory: bool = False,
+        read_only: bool = False,
+        memory_limit: str = "1GB",
+    ) -> None:
+        if path is None and not memory:
+            raise WorkspaceError("give a workspace path, or memory=True")
+        self.path = None if memory else Path(path)  # type: ignore[arg-type]
+        if read_only and self.path is not None and not self.path.exists():
+            raise WorkspaceError(f"{self.path}: no such workspace; create it with 'infoops ingest'")
+        try:
+            self.con = duckdb.connect(
+                ":memory:" if memory else str(self.path),
+                read_only=read_only,
+                config={"memory_limit": memory_limit},
+            )
+        except duckdb.IOException as exc:
+            message = str(exc).splitlines()[0]
+            if "lock" in message.lower():
+                message = "it is open in another infoops or DuckDB process; close that first"
+            raise WorkspaceError(f"{self.path}: cannot open workspace: {message}") from exc
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{self.path}: not a readable workspace ({exc})") from exc
+        self.con.execute("SET enable_progress_bar = false")
+        if not read_only:
+            migrate(self.con)
+        elif not self._has_tables():
+            raise WorkspaceError(f"{self.path}: not an infoops workspace (no posts table)")
+
+    def _has_tables(self) -> bool:
+        found = {
+            row[0]
+            for row in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        return "posts" in found
+
+    # -- reading ---------------------------------------------------------------------
+
+    def __getitem__(self, table: str) -> duckdb.DuckDBPyRelation:
+        if table not in TABLES:
+            raise KeyError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+        return self.con.table(table)
+
+    def table(self, name: str, output: Output = "pandas") -> Any:
+        """A whole table as a pandas (default), Arrow or polars data frame."""
+        relation = self[name]
+        if output == "arrow":
+            return relation.to_arrow_table()
+        if output == "polars":
+            return relation.pl()
+        return relation.df()
+
+    def posts(self, output: Output = "pandas") -> Any:
+        return self.table("posts", output)
+
+    def accounts(self, output: Output = "pandas") -> Any:
+        return self.table("accounts", output)
+
+    def articles(self, output: Output = "pandas") -> Any:
+        return self.table("articles", output)
+
+    def quarantine(self, output: Output = "pandas") -> Any:
+        return self.table("quarantine", output)
+
+    def sql(self, query: str, params: Iterable[Any] | None = None) -> duckdb.DuckDBPyRelation:
+        """Run SQL against the workspace, for anything the methods above do not cover."""
+        return self.con.sql(query, params=params)  # type: ignore[arg-type]
+
+    # -- writing ---------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        mapping: dict[str, str] | None = None,
+        platform: str | None = None,
+        format: str | None = None,
+        on_file: Callable[[Source, str], Callable[[int], None] | None] | None = None,
+    ) -> IngestReport:
+        """Read every file behind ``paths`` into the workspace; one transaction per file.
+
+        A file that cannot be read is reported in the result (``report.errors``)
+        and the others are still ingested. ``on_file(source, format)`` may return
+        a callback that receives row counts as they are staged (progress bars).
+        """
+        options = ReadOptions(mapping=dict(mapping or {}), platform=platform)
+        forced = format_by_name(format) if format else None
+        report = IngestReport()
+        for source in _sources_or_errors(list(paths), report):
+            try:
+                fmt = forced or detect_format(source, options)
+                progress = on_file(source, fmt.name) if on_file else None
+                report.files.append(load_source(self.con, source, fmt, options, progress))
+            except InfoopsError as exc:
+                report.files.append(FileReport(source.name, "?", error=str(exc)))
+        return report
+
+    # -- summary ---------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        """Counts per table and platform, time range, and quarantine reasons."""
+        q = self.con.execute
+        summary: dict[str, Any] = {
+            "path": str(self.path) if self.path else ":memory:",
+            "tables": {t: q(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES},
+        }
+        summary["platforms"] = [
+            dict(zip(("platform", "posts", "accounts", "first", "last"), row, strict=True))
+            for row in q(
+                "SELECT platform, count(*), count(DISTINCT account_id), min(created_at), "
+                "max(created_at) FROM posts GROUP BY platform ORDER BY count(*) DESC"
+            ).fetchall()
+        ]
+        summary["post_types"] = dict(
+            q("SELECT post_type, count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        )
+        summary["languages"] = dict(
+            q(
+                "SELECT coalesce(lang, '?'), count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+            ).fetchall()
+        )
+        summary["quarantine_reasons"] = dict(
+            q(
+                "SELECT regexp_replace(reason, '[0-9][0-9,]*', 'N', 'g'), count(*) FROM quarantine "
+                "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+            ).fetchall()
+        )
+        summary["ingests"] = q(
+            "SELECT ingest_id, source_file, format, posts_added + articles_added, quarantined "
+            "FROM ingest_log ORDER BY ingest_id"
+        ).fetchall()
+        return summary
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sources_or_errors(paths: list[Any], report: IngestReport):
+    for path in paths:
+        try:
+            yield from iter_sources([path])
+        except UnreadableFile as exc:
+            report.files.append(FileReport(str(path), "?", error=str(exc)))

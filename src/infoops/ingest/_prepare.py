@@ -1,0 +1,188 @@
+"""Turn a reader's staging batch into rows ready for the workspace, or problems.
+
+One place derives links, hashtags and mentions from text (for formats that do
+not list them), normalises URLs, and checks every row, so all readers obey the
+same rules. Pure: batches in, batches and problems out; nothing is written.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._records import Problem
+from ._sql import URL_PATTERN, sql_string
+from ._urls import SHORTENERS, host_domain, normalise_url, url_domain
+
+MAX_TEXT_BYTES = 1_000_000
+MAX_ID_BYTES = 1_024
+POST_TYPES = ("post", "reshare", "quote", "reply")
+
+# RE2 patterns, chosen for speed on millions of posts. A hashtag needs a letter
+# (``#1`` is a number); neither a hashtag nor a mention may follow a letter or digit
+# (``page.html#Echobox=1``, ``me@mail.com``).
+_URL = sql_string(URL_PATTERN)
+_URL_TAIL = sql_string(r"[.,;:!?)\]}'\"…]+$")
+_HASHTAG = r"'(?:^|[^\p{L}\p{N}_&])[#＃]([\p{L}\p{N}_]+)'"
+_MENTION = r"'(?:^|[^A-Za-z0-9_])[@＠]([A-Za-z0-9_]{1,30})'"
+
+_local = threading.local()
+
+
+def _con() -> duckdb.DuckDBPyConnection:
+    if not hasattr(_local, "con"):
+        _local.con = duckdb.connect()
+        _local.con.execute("SET threads = 1; SET memory_limit = '256MB'")
+    return _local.con
+
+
+_POST_SQL = rf"""
+SELECT *, CASE WHEN _problem IS NOT NULL
+               THEN concat_ws(' | ', account_id, created_at_raw, left(text, 300)) END AS _raw
+FROM (SELECT * EXCLUDE (urls, hashtags, mentions, post_type),
+    coalesce(urls, CASE WHEN contains(text, '://') THEN
+        list_transform(regexp_extract_all(text, {_URL}),
+                       lambda u: regexp_replace(u, {_URL_TAIL}, '')) ELSE [] END) AS urls,
+    coalesce(hashtags, CASE WHEN regexp_matches(text, '[#＃]') THEN
+        list_transform(list_filter(regexp_extract_all(text, {_HASHTAG}, 1),
+                                   lambda t: regexp_matches(t, '\p{{L}}')),
+                       lambda t: lower(t)) ELSE [] END) AS hashtags,
+    coalesce(mentions, CASE WHEN regexp_matches(text, '[@＠]') THEN
+        list_transform(regexp_extract_all(text, {_MENTION}, 1), lambda m: lower(m))
+        ELSE [] END) AS mentions,
+    CASE WHEN post_type IN {POST_TYPES} THEN post_type ELSE 'post' END AS post_type,
+    CASE
+        WHEN account_id IS NULL OR trim(account_id) = '' THEN 'missing account id'
+        WHEN created_at IS NULL AND coalesce(trim(created_at_raw), '') = '' THEN 'missing time'
+        WHEN created_at IS NULL THEN 'cannot parse time ' || left(created_at_raw, 80)
+        WHEN strlen(text) > {MAX_TEXT_BYTES}
+            THEN format('text is {{:,}} bytes (limit {MAX_TEXT_BYTES:,})', strlen(text))
+        WHEN greatest(strlen(account_id), strlen(coalesce(post_id, '')),
+                      strlen(coalesce(account_name, ''))) > {MAX_ID_BYTES}
+            THEN 'an id or name field is over {MAX_ID_BYTES:,} bytes'
+    END AS _problem
+FROM batch)
+"""
+
+_ARTICLE_SQL = f"""
+SELECT *,
+    CASE
+        WHEN coalesce(trim(text), '') = '' AND coalesce(trim(title), '') = ''
+            THEN 'article has neither title nor text'
+        WHEN published_at IS NULL AND coalesce(trim(published_at_raw), '') <> ''
+            THEN 'cannot parse date ' || left(published_at_raw, 80)
+        WHEN length(text) > {MAX_TEXT_BYTES * 10}
+            THEN format('text is {{:,}} characters (limit {MAX_TEXT_BYTES * 10:,})', length(text))
+    END AS _problem,
+    concat_ws(' | ', url, title, left(text, 300)) AS _raw
+FROM batch
+"""
+
+
+def _split(checked: pa.Table) -> tuple[pa.Table, list[Problem]]:
+    problem = checked.column("_problem")
+    if problem.null_count == len(problem):
+        return checked.drop_columns(["_problem", "_raw"]), []
+    bad = checked.filter(problem.is_valid()).select(["source_line", "_problem", "_raw"])
+    problems = [
+        Problem(line=row["source_line"], reason=row["_problem"], raw=row["_raw"] or "")
+        for row in bad.to_pylist()
+    ]
+    good = checked.filter(problem.is_null()).drop_columns(["_problem", "_raw"])
+    return good, problems
+
+
+_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?P<host>[^/?#@:\[\]\\%]+)(?:[/?#]|$)"
+_SHORTENER_SET = pa.array(sorted(SHORTENERS), pa.string())
+
+
+def _normalise_url_lists(table: pa.Table) -> pa.Table:
+    """Normalise each post's URLs and add its domains.
+
+    Vectorised: shortener links (most links in tweets) are kept as they are, and
+    Python runs only on the other distinct URLs and on distinct hosts.
+    """
+    urls = table.column("urls").combine_chunks()
+    flat = urls.flatten()
+    hosts = pc.utf8_lower(pc.struct_field(pc.extract_regex(flat, _HOST), [0]))
+    short = pc.fill_null(pc.is_in(hosts, value_set=_SHORTENER_SET), False)
+    normal = flat
+    long_index = np.flatnonzero(~short.to_numpy(zero_copy_only=False))
+    if len(long_index):
+        long_urls = pc.take(flat, pa.array(long_index)).to_pylist()
+        mask = np.zeros(len(flat), dtype=bool)
+        mask[long_index] = True
+        replaced = pa.array([normalise_url(u) for u in long_urls], pa.string())
+        normal = pc.replace_with_mask(flat, pa.array(mask), replaced)
+    distinct_hosts = pc.unique(hosts)
+    host_domains = pa.array(
+        [host_domain(h.rstrip(".")) if h else None for h in distinct_hosts.to_pylist()],
+        pa.string(),
+    )
+    domains = pc.take(host_domains, pc.index_in(hosts, value_set=distinct_hosts))
+    bad_host = np.flatnonzero(hosts.is_null().to_numpy(zero_copy_only=False))
+    if len(bad_host):  # unusual URLs (IP literals, user info): parse them properly
+        fixed = [url_domain(u) for u in pc.take(normal, pa.array(bad_host)).to_pylist()]
+        mask = np.zeros(len(flat), dtype=bool)
+        mask[bad_host] = True
+        domains = pc.replace_with_mask(domains, pa.array(mask), pa.array(fixed, pa.string()))
+    offsets = _offsets(urls)
+    nulls = urls.is_null()
+    position = table.schema.get_field_index("urls")
+    table = table.set_column(
+        position, "urls", pa.ListArray.from_arrays(offsets, normal, mask=nulls)
+    )
+    table = table.append_column("domains", pa.ListArray.from_arrays(offsets, domains, mask=nulls))
+    con = _con()
+    con.register("linked", table)
+    try:
+        return con.sql(_DEDUPE_SQL).to_arrow_table()
+    finally:
+        con.unregister("linked")
+
+
+def _offsets(lists: pa.ListArray) -> pa.Array:
+    """Offsets that start at zero, matching ``lists.flatten()``."""
+    offsets = lists.offsets
+    first = offsets[0].as_py() if len(offsets) else 0
+    return pc.subtract(offsets, first) if first else offsets
+
+
+# Keep each link and domain once per post, in order of first appearance.
+_DEDUPE_SQL = """
+SELECT * REPLACE (
+    list_filter(urls, lambda u, i: list_position(urls, u) = i) AS urls,
+    list_filter(domains, lambda d, i: d IS NOT NULL AND list_position(domains, d) = i) AS domains
+) FROM linked
+"""
+
+
+def prepare_posts(batch: pa.Table) -> tuple[pa.Table, list[Problem]]:
+    """Derive entities, normalise links and check each row of a staging post batch."""
+    con = _con()
+    con.register("batch", batch)
+    try:
+        checked = con.sql(_POST_SQL).to_arrow_table()
+    finally:
+        con.unregister("batch")
+    good, problems = _split(checked)
+    return _normalise_url_lists(good), problems
+
+
+def prepare_articles(batch: pa.Table) -> tuple[pa.Table, list[Problem]]:
+    """Check each row of a staging article batch; normalise its URL and add the domain."""
+    con = _con()
+    con.register("batch", batch)
+    try:
+        checked = con.sql(_ARTICLE_SQL).to_arrow_table()
+    finally:
+        con.unregister("batch")
+    good, problems = _split(checked)
+    urls = [normalise_url(u) if u else None for u in good.column("url").to_pylist()]
+    domains = [url_domain(u) if u else None for u in urls]
+    good = good.set_column(good.schema.get_field_index("url"), "url", pa.array(urls, pa.string()))
+    return good.append_column("domain", pa.array(domains, pa.string())), problems

@@ -1,0 +1,110 @@
+"""Write the coordination results as files other tools read: CSV tables and GEXF.
+
+The column contract of each file is documented in docs/coordination.md; scripts
+and other tools rely on it, so columns are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import duckdb
+
+ACCOUNTS_SQL = """
+SELECT account_id, account_name, coalesce(campaign_id, '') AS campaign_id,
+       coordination_score, coalesce(top_signals, '') AS top_signals, n_posts,
+       n_coordinated_posts
+FROM campaign_accounts ORDER BY campaign_id NULLS LAST, coordination_score DESC, account_id
+"""
+
+EDGES_SQL = """
+SELECT source, target, signal, k AS weight, n_evidence, expected, p_value, q_value,
+       min_dt_s
+FROM coordination_edges WHERE significant OR $all_edges
+ORDER BY signal, source, target
+"""
+
+EVIDENCE_SQL = """
+SELECT e.signal, e.source, e.target, e.post_source, e.post_target,
+       ps.created_at AS time_source, pt.created_at AS time_target, e.dt_s, e.shared,
+       left(ps.text, 280) AS text_source, left(pt.text, 280) AS text_target
+FROM coordination_evidence e
+LEFT JOIN posts ps ON ps.post_id = e.post_source AND ps.account_id = e.source
+LEFT JOIN posts pt ON pt.post_id = e.post_target AND pt.account_id = e.target
+ORDER BY e.signal, e.source, e.target, e.dt_s, e.post_source, e.post_target
+"""
+
+CAMPAIGNS_SQL = "SELECT * FROM campaigns ORDER BY campaign_id"
+
+
+def _csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params: dict | None = None) -> int:
+    relation = con.sql(sql, params=params) if params else con.sql(sql)
+    relation.to_csv(str(path), header=True)
+    return con.sql(f"SELECT count(*) FROM ({sql})", params=params).fetchall()[0][0]
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection, out: Path, all_edges: bool = False
+) -> dict[str, int]:
+    """accounts.csv, edges.csv, evidence.csv, campaigns.csv; returns rows per file."""
+    out.mkdir(parents=True, exist_ok=True)
+    return {
+        "accounts.csv": _csv(con, ACCOUNTS_SQL, out / "accounts.csv"),
+        "edges.csv": _csv(con, EDGES_SQL, out / "edges.csv", {"all_edges": all_edges}),
+        "evidence.csv": _csv(con, EVIDENCE_SQL, out / "evidence.csv"),
+        "campaigns.csv": _csv(con, CAMPAIGNS_SQL, out / "campaigns.csv"),
+    }
+
+
+def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
+    """The fused account graph as GEXF 1.3 (opens in Gephi): campaign and score per node."""
+    nodes = con.sql(
+        """SELECT account_id, coalesce(account_name, account_id), coalesce(campaign_id, ''),
+                  coordination_score, coalesce(top_signals, '')
+           FROM campaign_accounts
+           WHERE account_id IN (SELECT source FROM fused_edges UNION SELECT target FROM fused_edges)
+           ORDER BY account_id"""
+    ).fetchall()
+    edges = con.sql(
+        "SELECT source, target, weight, signals FROM fused_edges ORDER BY source, target"
+    ).fetchall()
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<gexf xmlns="http://gexf.net/1.3" version="1.3">\n'
+            "  <meta><creator>infoops</creator>"
+            "<description>Coordinated accounts: significant edges of all signals, fused"
+            "</description></meta>\n"
+            '  <graph defaultedgetype="undirected" mode="static">\n'
+            '    <attributes class="node">\n'
+            '      <attribute id="campaign" title="campaign_id" type="string"/>\n'
+            '      <attribute id="score" title="coordination_score" type="double"/>\n'
+            '      <attribute id="signals" title="top_signals" type="string"/>\n'
+            "    </attributes>\n"
+            '    <attributes class="edge">\n'
+            '      <attribute id="signals" title="signals" type="string"/>\n'
+            "    </attributes>\n"
+            "    <nodes>\n"
+        )
+        for account, name, campaign, score, signals in nodes:
+            out.write(
+                f"      <node id={quoteattr(account)} label={quoteattr(name)}><attvalues>"
+                f'<attvalue for="campaign" value={quoteattr(campaign)}/>'
+                f'<attvalue for="score" value="{float(score or 0):.4f}"/>'
+                f'<attvalue for="signals" value={quoteattr(signals)}/>'
+                "</attvalues></node>\n"
+            )
+        out.write("    </nodes>\n    <edges>\n")
+        for number, (source, target, weight, signals) in enumerate(edges):
+            out.write(
+                f'      <edge id="{number}" source={quoteattr(source)} target={quoteattr(target)}'
+                f' weight="{float(weight):g}"><attvalues>'
+                f'<attvalue for="signals" value={quoteattr(signals or "")}/>'
+                "</attvalues></edge>\n"
+            )
+        out.write("    </edges>\n  </graph>\n</gexf>\n")
+    return len(nodes), len(edges)
+
+
+__all__ = ["write_gexf", "write_tables"]
