@@ -9,6 +9,7 @@ from ._coordination import (
     CoordinationConfig,
     SignalSummary,
     detect_coordination,
+    raw_pairs,
 )
 from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
 
@@ -21,4 +22,5 @@ __all__ = [
     "Signal",
     "SignalSummary",
     "detect_coordination",
+    "raw_pairs",
 ]

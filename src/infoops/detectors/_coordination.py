@@ -117,6 +117,35 @@ def detect_coordination(
     return summaries
 
 
+def raw_pairs(
+    con: duckdb.DuckDBPyConnection,
+    signal: str,
+    window_s: float | None = None,
+    max_object_accounts: int | None = None,
+) -> pa.Table:
+    """Every co-occurring account pair of one signal before any test (source < target).
+
+    Columns: source, target, k (distinct shared objects), n_evidence (post pairs),
+    posts_source, posts_target (distinct posts on each side). For comparing with
+    other tools and for inspecting what the test rejected.
+    """
+    chosen = BY_NAME.get(signal)
+    if chosen is None or chosen is FAST_RESHARE:
+        raise InputError(f"raw_pairs needs a co-occurrence signal, got {signal!r}")
+    build_account_index(con)
+    window = chosen.window_s if window_s is None else window_s
+    cooccurrences(con, chosen, PairOptions(window, max_object_accounts), "co_raw")
+    pairs = con.sql(
+        f"""SELECT sa.account_id AS source, sb.account_id AS target, p.k, p.n_evidence,
+                   p.posts_a AS posts_source, p.posts_b AS posts_target
+            FROM ({pair_counts(con, "co_raw").sql_query()}) p
+            JOIN acct sa ON sa.aid = p.a JOIN acct sb ON sb.aid = p.b
+            ORDER BY source, target"""
+    ).to_arrow_table()
+    _drop(con, "co_raw")
+    return pairs
+
+
 def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:
     """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...)."""
     degree = dict(

@@ -250,6 +250,7 @@ def load_source(
         report.skipped = True
         report.notes.append(f"already ingested (ingest {previous}); nothing added")
         return report
+    source.damage.clear()
     con.execute("BEGIN TRANSACTION")
     try:
         stager = _Stager(con, fmt.table)
@@ -267,6 +268,10 @@ def load_source(
                 stager.restart()
                 report.records_read = unparsed = 0
                 report.notes.append(f"re-read record by record ({item.reason})")
+        for message in source.damage:  # a cut-off or corrupt compressed file: the rest is lost
+            stager.add_problem(
+                Problem(line=None, location="file", reason=f"compressed data is damaged ({message})")
+            )
         stager.flush_problems()
         report.records_read += unparsed
         _commit(con, source, fmt, stager, report, sha, options_text, started)

@@ -41,6 +41,12 @@ def read_header(source: Source) -> list[str]:
     return [name.strip() for name in next(rows, [])]
 
 
+def _header_newlines(source: Source) -> int:
+    """Line breaks inside quoted header names: the header then spans several lines."""
+    head = source.peek(1 << 16).decode("utf-8", errors="replace").lstrip("\ufeff")
+    return sum(name.count("\n") for name in next(csv.reader(io.StringIO(head)), []))
+
+
 def iter_csv(source: Source) -> Iterator[pa.Table | Problem | Restart]:
     """Raw string batches (plus the ``_line`` column) and problems, for one CSV source."""
     header = read_header(source)
@@ -75,7 +81,10 @@ def _fast(source: Source, header: list[str]) -> Iterator[pa.Table | Problem]:
     reader = pacsv.open_csv(
         source.open(),
         read_options=pacsv.ReadOptions(
-            use_threads=False, block_size=BLOCK_BYTES, column_names=names, skip_rows=1
+            use_threads=False,
+            block_size=BLOCK_BYTES,
+            column_names=names,
+            skip_rows_after_names=1,  # the header record, even when a quoted name spans lines
         ),
         parse_options=pacsv.ParseOptions(
             newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
@@ -84,7 +93,7 @@ def _fast(source: Source, header: list[str]) -> Iterator[pa.Table | Problem]:
             column_types={name: pa.string() for name in names}, strings_can_be_null=False
         ),
     )
-    position = _Position(expected=len(names))
+    position = _Position(expected=len(names), newlines=_header_newlines(source))
     with reader:
         for batch in reader:
             table = pa.Table.from_batches([batch])
@@ -100,9 +109,9 @@ def _fast(source: Source, header: list[str]) -> Iterator[pa.Table | Problem]:
 class _Position:
     """Maps Arrow's record numbers to physical line numbers, counting quoted newlines."""
 
-    def __init__(self, expected: int) -> None:
+    def __init__(self, expected: int, newlines: int = 0) -> None:
         self.record = 2  # the header is record 1
-        self.newlines = 0  # newlines inside earlier records
+        self.newlines = newlines  # newlines inside earlier records (and the header)
         self.expected = expected
 
     def _skip_invalid(self, number: int, text: str, found: int) -> Problem | None:

@@ -115,7 +115,8 @@ IRA = {
         WHEN upper("post_type") IN ('QUOTE_TWEET', 'Q') THEN 'quote'
         WHEN "retweet" = '1' THEN 'reshare' ELSE 'post' END""",
     # The archive has no ids: a retweet's original is identified by its text.
-    "reshare_of_post": """CASE WHEN upper("post_type") IN ('RETWEET', 'R') OR "retweet" = '1'
+    "reshare_of_post": """CASE WHEN upper("post_type") IN ('RETWEET', 'R')
+            OR (coalesce("post_type", '') = '' AND "retweet" = '1')
         THEN 'text:' || left(md5("content"), 24) END""",
     "followers": _int("followers"),
     "following": _int("following"),

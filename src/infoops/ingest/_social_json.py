@@ -276,21 +276,32 @@ def _read(entries: Iterable[Entry | Problem], convert: Converter) -> Iterator[Ch
     yield from builder.drain()
 
 
-def _is_json_lines(head: str) -> bool:
-    """Whether a line among the first ones is a whole JSON object or array on its own.
+def _is_whole_json(line: str) -> bool:
+    if line[:1] not in ("{", "[") or len(line) < 2:
+        return False
+    try:
+        return isinstance(orjson.loads(line), dict | list)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _is_json_lines(head: str, cut: bool = False) -> bool:
+    """Whether at least half of the first lines are whole JSON objects or arrays on their own.
 
     Not just line one, so that a JSON Lines file whose first line is broken is
-    still read line by line; lines of a pretty-printed document are fragments.
+    still read line by line; but a document with one item per line (``[``,
+    ``{...},``, ``{...}``, ``]``) holds a whole value on a line or two only. A
+    ``cut`` head ends inside a line; when no line ends inside it at all, a line
+    opening an object is taken as JSON Lines (twarc2 pages are often that long).
     """
-    for line in head.split("\n")[:50]:
-        line = line.rstrip()
-        if line[:1] in ("{", "[") and len(line) > 1:
-            try:
-                if isinstance(orjson.loads(line), dict | list):
-                    return True
-            except orjson.JSONDecodeError:
-                continue
-    return False
+    lines = head.split("\n")[:51]
+    if cut or len(lines) > 50:
+        lines = lines[:-1]
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        return head.startswith("{")
+    whole = sum(map(_is_whole_json, lines))
+    return whole > 0 and 2 * whole >= len(lines)
 
 
 def _iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterator[Entry | Problem]:
@@ -301,8 +312,9 @@ def _iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterat
     is streamed by the first of ``document_keys`` it holds (``feed`` ->
     ``feed.item``), or read as one record.
     """
-    head = source.peek(1 << 16).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if not head or _is_json_lines(head):
+    peeked = source.peek(1 << 16)
+    head = peeked.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not head or _is_json_lines(head, cut=len(peeked) == 1 << 16 and not peeked.endswith(b"\n")):
         for entry in iter_json_lines(source):
             if isinstance(entry, Problem):
                 yield entry
@@ -752,6 +764,8 @@ def _telegram_message(platform: str) -> Converter:
         if not isinstance(message, dict):
             raise RecordError(f"message: expected an object, got {_kind(message)}")
         kind = message.get("type", "message")
+        if not isinstance(kind, str):
+            raise RecordError(f"type: expected a string, got {_kind(kind)}")
         if kind != "message":
             return  # service messages (joins, pins, title changes) are not posts
         message_id = _str(message, "id", required=True)

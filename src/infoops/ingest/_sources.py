@@ -14,6 +14,7 @@ import io
 import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -55,6 +56,43 @@ class _Metered(io.RawIOBase):
         super().close()
 
 
+_DAMAGED = (OSError, EOFError, zlib.error, zstandard.ZstdError, lzma.LZMAError)
+
+
+class _Tolerant(io.RawIOBase):
+    """A decompressed stream that ends where its compressed data is cut short or corrupt.
+
+    What came before stays readable; the error is noted in ``damage`` for the
+    loader to quarantine, instead of failing the whole file.
+    """
+
+    def __init__(self, stream: BinaryIO, damage: list[str]) -> None:
+        self.stream = stream
+        self.damage = damage
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self.ended:
+            return 0
+        try:
+            data = self.stream.read(len(buffer))
+        except _DAMAGED as exc:
+            self.ended = True
+            message = f"{type(exc).__name__}: {exc}"
+            if message not in self.damage:
+                self.damage.append(message)
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
 @dataclass(frozen=True)
 class Source:
     """One logical input file (a plain file or one member of a zip archive)."""
@@ -64,15 +102,22 @@ class Source:
     compression: str | None
     size: int = 0
     meter: list[int] = field(default_factory=lambda: [0], compare=False)
+    damage: list[str] = field(default_factory=list, compare=False)  # decompression errors met
 
     def open(self) -> BinaryIO:
-        """The decompressed byte stream of this source; ``meter[0]`` follows the stored bytes read."""
+        """The decompressed byte stream of this source; ``meter[0]`` follows the stored bytes read.
+
+        A compressed stream that is cut short or corrupt ends there; see ``damage``.
+        """
         raw = io.BufferedReader(_Metered(self.open_raw(), self.meter), 1 << 20)
         try:
-            return _decompress(raw, self.compression)
+            stream = _decompress(raw, self.compression)
         except Exception:
             raw.close()
             raise
+        if self.compression is None:
+            return stream
+        return io.BufferedReader(_Tolerant(stream, self.damage), 1 << 20)  # type: ignore[return-value]
 
     def sha256(self) -> str:
         """Digest of the stored bytes: the identity used to skip re-ingests."""
@@ -86,9 +131,12 @@ class Source:
         """The first ``size`` decompressed bytes, for format detection."""
         try:
             with self.open() as stream:
-                return stream.read(size)
-        except (OSError, EOFError, zstandard.ZstdError, lzma.LZMAError) as exc:
+                head = stream.read(size)
+        except _DAMAGED as exc:
             raise UnreadableFile(f"{self.name}: cannot decompress ({exc})") from exc
+        if not head and self.damage:
+            raise UnreadableFile(f"{self.name}: cannot decompress ({self.damage[-1]})")
+        return head
 
 
 def _sniff_compression(path: Path) -> str | None:

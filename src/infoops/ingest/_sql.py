@@ -53,7 +53,8 @@ def _with_offset(c: str) -> str:
 def time_sql(column: str) -> str:
     """SQL turning a text column into naive UTC: ISO with or without zone, US dates, epochs."""
     c = f"trim({column})"
-    return f"""coalesce(
+    # A time has digits: without them DuckDB would read 'epoch' and 'infinity' as times.
+    return f"""CASE WHEN regexp_matches({c}, '[0-9]') THEN coalesce(
         timezone('UTC', try_cast({_with_offset(c)} AS TIMESTAMPTZ)),
         try_strptime({c}, {_NAIVE_FORMATS}),
         timezone('UTC', try_strptime({c}, '%a %b %d %H:%M:%S %z %Y')),
@@ -61,4 +62,4 @@ def time_sql(column: str) -> str:
                   THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE)))
              WHEN regexp_full_match({c}, '[0-9]{{12,13}}')
                   THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE) / 1000)) END
-    )"""
+    ) END"""
