@@ -146,12 +146,14 @@ def _print_ingest(report: IngestReport) -> None:
     table = Table(title="Ingest", title_justify="left")
     for column in ("file", "format", "posts", "articles", "accounts", "dupl.", "quarant.", "s"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    notes = []
     for f in report.files:
         if f.error:
             console.print(f"[bold red]Error:[/] {f.error}", highlight=False, soft_wrap=True)
             continue
+        name = Path(f.source.split("!")[-1]).name
         table.add_row(
-            f.source,
+            name,
             f.format,
             f"{f.posts_added:,}",
             f"{f.articles_added:,}",
@@ -160,9 +162,11 @@ def _print_ingest(report: IngestReport) -> None:
             f"{f.quarantined:,}",
             f"{f.seconds:.1f}",
         )
-        for note in f.notes:
-            table.add_row("", f"[dim]{note}", "", "", "", "", "", "")
-    out.print(table)
+        notes += [f"{name}: {note}" for note in f.notes]
+    if table.row_count:
+        out.print(table)
+    for note in notes:
+        out.print(note, highlight=False, markup=False, soft_wrap=True)
     out.print(
         f"{report.total('posts_added'):,} posts, {report.total('articles_added'):,} articles "
         f"ingested; {report.total('quarantined'):,} records quarantined"
