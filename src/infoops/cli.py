@@ -329,6 +329,45 @@ def run(
 
 
 @app.command()
+def simulate(
+    out_dir: OutOption = Path("sample"),
+    posts: Annotated[int, typer.Option(help="How many posts to simulate.")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 0,
+    organic_only: Annotated[
+        bool, typer.Option(help="No planted coordinated groups: only organic activity.")
+    ] = False,
+) -> None:
+    """Write simulated posts with planted coordinated groups, and the ground truth.
+
+    Organic activity (heavy-tailed accounts and popularity, daily rhythms, bursts
+    around events) plus retweet rings, link networks, copy-paste text and hashtag
+    campaigns. Writes OUT/posts.csv.gz (X information-operations archive format,
+    read by 'infoops ingest') and OUT/posts_truth.csv (account_id, group_id, kind).
+
+    \b
+    Example:
+        infoops simulate --posts 20000 --out sample/
+        infoops run sample/posts.csv.gz --out sample/results/
+    """
+    from .simulate import simulate as make
+    from .simulate import write_io_csv
+
+    if posts < 1_000:
+        _fail(f"--posts must be at least 1,000 (planted groups need accounts), got {posts}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sim = make(posts, seed=seed, planted=not organic_only)
+    path, truth = write_io_csv(
+        sim, out_dir / "posts.csv.gz", truth_path=out_dir / "posts_truth.csv"
+    )
+    groups = len(sim.groups())
+    out.print(
+        f"wrote {path} ({sim.posts.num_rows:,} posts) and {truth} ({groups} planted groups)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def info(
     workspace: WorkspaceOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,

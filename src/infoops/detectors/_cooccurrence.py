@@ -48,22 +48,27 @@ def cooccurrences(
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
     cap_sql = f"AND c <= {int(cap)}" if cap else ""
+    # Events are materialised once: the signal's query (text normalisation, unnesting)
+    # is the costly part and is read twice below.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {table}_keyed AS
+        SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts
+        FROM ({signal.events_sql}) ev JOIN acct USING (account_id)
+        """
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_events AS
-        WITH ev AS ({signal.events_sql}),
-        keyed AS (
-            SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts
-            FROM ev JOIN acct USING (account_id)
-        ),
-        popularity AS (
-            SELECT obj, count(DISTINCT aid) AS c FROM keyed GROUP BY obj
+        WITH popularity AS (
+            SELECT obj, count(DISTINCT aid) AS c FROM {table}_keyed GROUP BY obj
             HAVING c >= 2 {cap_sql}
         )
         SELECT k.aid, k.pid, k.obj, k.ts, floor(k.ts / {width})::BIGINT AS bucket
-        FROM keyed k SEMI JOIN popularity USING (obj)
+        FROM {table}_keyed k SEMI JOIN popularity USING (obj)
         """
     )
+    con.execute(f"DROP TABLE {table}_keyed")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table} AS

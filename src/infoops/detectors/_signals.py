@@ -58,9 +58,12 @@ def _unnest(column: str, extra: str = "") -> str:
 _DOMAINS = ", ".join(f"'{d}'" for d in UNINFORMATIVE_DOMAINS)
 
 # Text normalised the way coordination research does: case, links, mentions, the
-# retweet prefix and whitespace do not make two posts different.
-NORMALISED_TEXT = r"""trim(regexp_replace(regexp_replace(regexp_replace(lower(text),
-    'https?://\S+', ' ', 'g'), '(^|\s)(rt\s+)?[@＠][a-z0-9_]+:?', ' ', 'g'), '\s+', ' ', 'g'))"""
+# retweet marker "RT" and spacing do not make two posts different. Splitting on spaces and filtering
+# tokens is several times faster than regular-expression replacement on millions of posts.
+NORMALISED_TEXT = """array_to_string(list_filter(
+    string_split(translate(lower(text), chr(10) || chr(9) || chr(13), '   '), ' '),
+    lambda w: w NOT IN ('', 'rt') AND NOT starts_with(w, 'http') AND NOT starts_with(w, '@')
+              AND NOT starts_with(w, '＠')), ' ')"""
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(

@@ -8,6 +8,7 @@ before COMMIT leaves the workspace as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import deque
@@ -31,7 +32,7 @@ from ..ingest import (
     prepare_articles,
     prepare_posts,
 )
-from ..ingest._records import excerpt
+from ..ingest._records import POST_SCHEMA, excerpt
 
 Progress = Callable[[int], None]  # called with the number of rows just staged
 _PROBLEM_BATCH = 10_000
@@ -222,6 +223,47 @@ class _Stager:
         self.problems = []
 
 
+class TableSource:
+    """An in-memory table of posts, loaded like a file (its identity: a digest of its ids)."""
+
+    def __init__(self, table: pa.Table, name: str) -> None:
+        self.table = table
+        self.name = f"table:{name}"
+        self.size = 0
+        self.meter = [0]
+        self.damage: list[str] = []
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256(self.name.encode())
+        for chunk in self.table.column("post_id").chunks:
+            for buffer in chunk.buffers():
+                if buffer is not None:
+                    digest.update(buffer)
+        return digest.hexdigest()
+
+
+def _read_table(source: TableSource, options: ReadOptions, batch_rows: int = 200_000):
+    """Chunks of the staging post schema from a table of canonical post columns."""
+    table = source.table
+    for start in range(0, table.num_rows, batch_rows):
+        part = table.slice(start, batch_rows)
+        columns = []
+        for column in POST_SCHEMA:
+            if column.name in part.column_names and column.name != "source_line":
+                columns.append(part.column(column.name).cast(column.type))
+            elif column.name == "source_line":
+                lines = np.arange(start + 1, start + 1 + part.num_rows, dtype=np.int64)
+                columns.append(pa.chunked_array([pa.array(lines)]))
+            else:
+                columns.append(pa.chunked_array([pa.nulls(part.num_rows, column.type)]))
+        yield Chunk("posts", pa.Table.from_arrays(columns, schema=POST_SCHEMA))
+
+
+TABLE_FORMAT = Format(
+    "table", "An Arrow table or data frame of posts", "posts", lambda _: False, _read_table
+)  # type: ignore[arg-type]
+
+
 def already_ingested(
     con: duckdb.DuckDBPyConnection, sha: str, fmt: str, options: str
 ) -> int | None:
@@ -270,7 +312,9 @@ def load_source(
                 report.notes.append(f"re-read record by record ({item.reason})")
         for message in source.damage:  # a cut-off or corrupt compressed file: the rest is lost
             stager.add_problem(
-                Problem(line=None, location="file", reason=f"compressed data is damaged ({message})")
+                Problem(
+                    line=None, location="file", reason=f"compressed data is damaged ({message})"
+                )
             )
         stager.flush_problems()
         report.records_read += unparsed

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..errors import InfoopsError, UnreadableFile, WorkspaceError
+from ..errors import InfoopsError, MissingColumns, UnreadableFile, WorkspaceError
 from ..ingest import ReadOptions, Source, detect_format, format_by_name, iter_sources
-from ._load import FileReport, load_source
+from ._load import TABLE_FORMAT, FileReport, TableSource, load_source
 from ._schema import TABLES, migrate
 
 Output = Literal["pandas", "arrow", "polars"]
@@ -141,6 +143,22 @@ class Workspace:
             except InfoopsError as exc:
                 report.files.append(FileReport(source.name, "?", error=str(exc)))
         return report
+
+    def ingest_table(self, posts: Any, name: str = "dataframe") -> FileReport:
+        """Add a table of posts (Arrow table or pandas DataFrame) with the canonical columns.
+
+        Columns are those of the ``posts`` table (docs/ingest.md); missing ones stay
+        empty, and links, hashtags and mentions left null are derived from the text.
+        The rows go through the same checks, ids and quarantine as a file.
+        """
+        table = posts if isinstance(posts, pa.Table) else pa.Table.from_pandas(posts)
+        missing = {"account_id", "created_at", "post_id"} - set(table.column_names)
+        if missing:
+            raise MissingColumns(f"{name}: a posts table needs columns {sorted(missing)}")
+        if "created_at_raw" not in table.column_names:
+            raw = pc.strftime(table["created_at"], format="%Y-%m-%dT%H:%M:%S")
+            table = table.append_column("created_at_raw", raw)
+        return load_source(self.con, TableSource(table, name), TABLE_FORMAT, ReadOptions())
 
     # -- summary ---------------------------------------------------------------------
 

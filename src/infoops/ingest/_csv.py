@@ -177,6 +177,7 @@ def _slow(source: Source, header: list[str]) -> Iterator[pa.Table | Problem]:
         columns: list[list[str]] = [[] for _ in names]
         lines: list[int] = []
         last_line = 0
+        lone_cr = 0  # a lone \r inside a quoted value ends a line for csv, not for the fast path
         first = True
         while True:
             try:
@@ -184,10 +185,11 @@ def _slow(source: Source, header: list[str]) -> Iterator[pa.Table | Problem]:
             except StopIteration:
                 break
             except csv.Error as exc:
-                yield Problem(line=last_line + 1, reason=f"malformed CSV record: {exc}")
+                yield Problem(line=last_line + 1 - lone_cr, reason=f"malformed CSV record: {exc}")
                 last_line = rows.line_num
                 continue
-            start, last_line = last_line + 1, rows.line_num
+            start, last_line = last_line + 1 - lone_cr, rows.line_num
+            lone_cr += sum(field.count("\r") - field.count("\r\n") for field in row)
             if first:
                 first = False
                 continue

@@ -38,7 +38,7 @@ import ijson
 import orjson
 
 from ._base import Format, ReadOptions, Sniff
-from ._json import iter_json_items, iter_json_lines
+from ._json import iter_json_items, iter_json_lines, looks_like_json_lines, peek_json
 from ._records import POST_SCHEMA, Chunk, Problem, RowBuilder, excerpt, utc_naive
 from ._sources import Source
 
@@ -276,34 +276,6 @@ def _read(entries: Iterable[Entry | Problem], convert: Converter) -> Iterator[Ch
     yield from builder.drain()
 
 
-def _is_whole_json(line: str) -> bool:
-    if line[:1] not in ("{", "[") or len(line) < 2:
-        return False
-    try:
-        return isinstance(orjson.loads(line), dict | list)
-    except orjson.JSONDecodeError:
-        return False
-
-
-def _is_json_lines(head: str, cut: bool = False) -> bool:
-    """Whether at least half of the first lines are whole JSON objects or arrays on their own.
-
-    Not just line one, so that a JSON Lines file whose first line is broken is
-    still read line by line; but a document with one item per line (``[``,
-    ``{...},``, ``{...}``, ``]``) holds a whole value on a line or two only. A
-    ``cut`` head ends inside a line; when no line ends inside it at all, a line
-    opening an object is taken as JSON Lines (twarc2 pages are often that long).
-    """
-    lines = head.split("\n")[:51]
-    if cut or len(lines) > 50:
-        lines = lines[:-1]
-    lines = [line.strip() for line in lines if line.strip()]
-    if not lines:
-        return head.startswith("{")
-    whole = sum(map(_is_whole_json, lines))
-    return whole > 0 and 2 * whole >= len(lines)
-
-
 def _iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterator[Entry | Problem]:
     """Records of JSON Lines, a JSON array, or one JSON document.
 
@@ -312,9 +284,8 @@ def _iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterat
     is streamed by the first of ``document_keys`` it holds (``feed`` ->
     ``feed.item``), or read as one record.
     """
-    peeked = source.peek(1 << 16)
-    head = peeked.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if not head or _is_json_lines(head, cut=len(peeked) == 1 << 16 and not peeked.endswith(b"\n")):
+    head, cut = peek_json(source)
+    if not head or looks_like_json_lines(head, cut):
         for entry in iter_json_lines(source):
             if isinstance(entry, Problem):
                 yield entry

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gzip
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -109,7 +109,10 @@ class Simulation:
 
 
 def _epoch_seconds(start: str | date | datetime) -> int:
+    """Epoch seconds of ``start``; a naive time or a date is UTC."""
     if isinstance(start, datetime):
+        if start.tzinfo is not None:
+            start = start.astimezone(UTC)
         start = start.replace(tzinfo=None).isoformat()
     elif isinstance(start, date):
         start = start.isoformat()

@@ -202,7 +202,7 @@ _NAME_WORDS = _words(
 
 # Local hour of day (0-23) posting weights: quiet nights, busy evenings.
 HOUR_W = np.array(
-    [2.2, 1.4, 0.9, 0.6, 0.5, 0.6, 1.2, 2.4, 3.6, 4.4, 4.8, 5.0,
+    [2.0, 1.1, 0.6, 0.4, 0.3, 0.4, 1.0, 2.2, 3.6, 4.4, 4.8, 5.0,
      5.4, 5.2, 5.0, 5.0, 5.1, 5.4, 5.9, 6.4, 6.7, 6.3, 5.0, 3.4]
 )  # fmt: skip
 
@@ -212,6 +212,7 @@ class Vocab:
     arrays: dict[str, pa.Array]  # vocabulary key -> all languages' strings
     offsets: dict[str, np.ndarray]  # key -> first index per language
     sizes: dict[str, np.ndarray]  # key -> count per language
+    with_empty: dict[str, pa.Array]  # arrays plus a last entry ""
 
 
 @lru_cache(maxsize=1)
@@ -223,7 +224,8 @@ def vocab() -> Vocab:
         arrays[key] = pa.array([w for words in lists for w in words], pa.string())
         offsets[key] = (np.cumsum(size) - size).astype(np.int32)
         sizes[key] = size
-    return Vocab(arrays, offsets, sizes)
+    with_empty = {k: pa.concat_arrays([a, pa.array([""])]) for k, a in arrays.items()}
+    return Vocab(arrays, offsets, sizes, with_empty)
 
 
 # -- random helpers ---------------------------------------------------------------------------
@@ -236,8 +238,9 @@ def weighted_choice(rng: np.random.Generator, weights: np.ndarray, size: int) ->
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
 
 
-def zipf_cdf(n: int, exponent: float) -> np.ndarray:
-    cdf = np.cumsum(1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent)
+def zipf_cdf(n: int, exponent: float, shift: float = 0.0) -> np.ndarray:
+    """Cumulative probabilities of ranks 1..n under 1 / (rank + shift) ** exponent."""
+    cdf = np.cumsum(1.0 / (np.arange(1, n + 1, dtype=np.float64) + shift) ** exponent)
     return cdf / cdf[-1]
 
 
@@ -389,7 +392,7 @@ class Pools:
         pool = list(dict.fromkeys(stems + [t for t in compounds if t not in set(stems)] + made))
         self.n_organic_tags = min(n_tags, len(pool))
         self._tags = [pa.array(pool[: self.n_organic_tags], pa.string())]
-        self.tag_cdf = zipf_cdf(self.n_organic_tags, 1.05)
+        self.tag_cdf = zipf_cdf(self.n_organic_tags, 1.0, 2.5)
         self._n_tags = self.n_organic_tags
         self._used_tags = set(pool[: self.n_organic_tags])
 
@@ -664,18 +667,36 @@ def _cascade(
     median_delay: float,
     sigma: float,
 ) -> None:
-    """Point ``rows`` at earlier ``candidates`` (by appeal), after a lognormal delay."""
+    """Point ``rows`` at earlier ``candidates`` (by appeal), after a lognormal delay.
+
+    Responders keep their own daily rhythm: mostly accounts awake at that moment
+    respond; a response that would still come at night comes in the morning.
+    """
     n = len(rows)
     if not n:
         return
     target = candidates[weighted_choice(rng, appeal, n)]
     sk.target[rows] = target
-    who = weighted_choice(rng, acc.activity * propensity, n).astype(np.int32)
+    t0 = sk.t[target]
+    delay = lognormal_seconds(rng, median_delay, sigma, n)
+    # Who responds: by activity, among accounts awake at that moment (a few draws);
+    # whoever would still respond in their night does so in their morning.
+    weights = acc.activity * propensity
+    who = weighted_choice(rng, weights, n).astype(np.int32)
+    sleepy = np.clip(1 - HOUR_W / 4.0, 0, 1)
+    redo = np.arange(n)
+    for last in (False, False, False, True):
+        local = ((t0[redo] + delay[redo]) // 3600 + acc.tz[who[redo]]) % 24
+        redo = redo[rng.random(len(redo)) < sleepy[local]]
+        if last:
+            local = ((t0[redo] + delay[redo]) // 3600 + acc.tz[who[redo]]) % 24
+            wait = (7 - local) % 24 * 3600 - (t0[redo] + delay[redo]) % 3600
+            delay[redo] += np.maximum(wait, 0) + rng.integers(0, 4 * 3600, len(redo))
+        else:
+            who[redo] = weighted_choice(rng, weights, len(redo))
     self_ = who == sk.acct[target]
     who[self_] = (who[self_] + 1) % acc.n
     sk.acct[rows] = who
-    t0 = sk.t[target]
-    delay = lognormal_seconds(rng, median_delay, sigma, n)
     late = t0 + delay > end - 1
     room = np.maximum(end - 1 - t0[late], 1)
     delay[late] = 1 + (rng.random(int(late.sum())) * room).astype(np.int64) % room
@@ -697,7 +718,7 @@ def _events(
     boost = np.ones(len(posts))
     n_events = max(3, days // 4)
     share = rng.lognormal(0.0, 0.8, n_events)
-    sizes = np.maximum(2, (0.04 * len(posts) * share / share.sum()).astype(np.int64))
+    sizes = np.maximum(2, (0.03 * len(posts) * share / share.sum()).astype(np.int64))
     if sizes.sum() > len(posts) // 2:
         return boost
     chosen = rng.choice(len(posts), size=int(sizes.sum()), replace=False)
@@ -734,7 +755,7 @@ def _events(
         r = rows[has_link]
         sk.urls[0, r] = links[rng.integers(0, n_links, len(r))]
         sk.urls[1, r] = -1
-        boost[local] = 6.0
+        boost[local] = 4.0
     return boost
 
 
@@ -745,8 +766,12 @@ def join(arrays: list[pa.Array], sep: str) -> pa.Array:
     """Join strings row by row, skipping nulls (all null: empty string).
 
     pyarrow 26's ``binary_join_element_wise(..., null_handling="skip")`` drops rows
-    whose inputs are all null; a leading empty column keeps every row.
+    whose inputs are all null; callers make sure every row has a value, and if one
+    does not, a leading empty column keeps every row.
     """
+    joined = pc.binary_join_element_wise(*arrays, sep, null_handling="skip")
+    if len(joined) == len(arrays[0]):
+        return joined
     lead = pa.repeat("", len(arrays[0])).cast(pa.string())
     joined = pc.binary_join_element_wise(lead, *arrays, sep, null_handling="skip")
     return pc.utf8_slice_codeunits(joined, len(sep)) if sep else joined
@@ -801,8 +826,15 @@ def render(sk: Skeleton, rows: slice, lookup: Lookup) -> dict[str, pa.Array]:
         return pc.take(v.arrays[SLOT_VOCAB[s]], _masked(words[s]))
 
     def sentence(slots: tuple[int, ...], punct: int, key: int) -> pa.Array:
-        text = join([join([slot(s) for s in slots], " "), slot(punct)], "")
-        return pc.if_else(pa.array(words[key] < 0), pa.nulls(len(kind), pa.string()), text)
+        # The key slot is never null here ("" if absent), so no row is all null.
+        present = words[key] >= 0
+        empty = len(v.arrays[SLOT_VOCAB[key]])
+        filled = pc.take(
+            v.with_empty[SLOT_VOCAB[key]], pa.array(np.where(present, words[key], empty))
+        )
+        body = join([filled if s == key else slot(s) for s in slots], " ")
+        text = join([body, slot(punct)], "")
+        return pc.if_else(pa.array(present), text, pa.nulls(len(kind), pa.string()))
 
     pieces = [
         pc.take(lookup.rt_prefix, _masked(rt_author)),

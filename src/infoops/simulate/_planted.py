@@ -181,8 +181,8 @@ def planted_posts(
     pend_rows, pend_ep, pend_t0 = [], [], []
     base = 0
     campaign = [
-        v + noun + end
-        for end in ("", "now", "2024", "today")
+        v + noun + suffix
+        for suffix in ("", "now", "2024", "today")
         for v in _CAMPAIGN_VERBS.split()
         for noun in _CAMPAIGN_NOUNS.split()
     ]
