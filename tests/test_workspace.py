@@ -40,6 +40,7 @@ POST_COLUMNS = [
     "source_file",
     "source_line",
     "ingest_id",
+    "text_key",
 ]
 
 

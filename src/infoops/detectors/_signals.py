@@ -57,14 +57,6 @@ def _unnest(column: str, extra: str = "") -> str:
 
 _DOMAINS = ", ".join(f"'{d}'" for d in UNINFORMATIVE_DOMAINS)
 
-# Text normalised the way coordination research does: case, links, mentions, the
-# retweet marker "RT" and spacing do not make two posts different. Splitting on spaces and filtering
-# tokens is several times faster than regular-expression replacement on millions of posts.
-NORMALISED_TEXT = """array_to_string(list_filter(
-    string_split(translate(lower(text), chr(10) || chr(9) || chr(13), '   '), ' '),
-    lambda w: w NOT IN ('', 'rt') AND NOT starts_with(w, 'http') AND NOT starts_with(w, '@')
-              AND NOT starts_with(w, '＠')), ' ')"""
-
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_reshare",
@@ -112,12 +104,11 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "identical_text",
         "Identical text",
-        f"""SELECT account_id, object, ts, pid FROM (
-                SELECT account_id, {NORMALISED_TEXT} AS object, {_EPOCH} AS ts, rowid AS pid
-                FROM posts WHERE post_type <> 'reshare' AND text IS NOT NULL)
-            WHERE length(object) >= 20""",
+        f"""SELECT account_id, text_key AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+            WHERE post_type <> 'reshare' AND text_key IS NOT NULL""",
         60,
-        "Accounts post the same text (case, links, mentions, spacing ignored) within the window.",
+        "Accounts post the same text (case, links, mentions, spacing ignored; at least 20 "
+        "characters) within the window.",
         shared_sql="left(pa.text, 280)",
     ),
     Signal(

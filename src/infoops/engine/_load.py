@@ -76,7 +76,7 @@ SELECT _seq, 0 AS n FROM (
 """
 
 _POSTS_SQL = """
-INSERT INTO posts
+INSERT INTO posts BY NAME
 SELECT * FROM (
     SELECT s.platform,
         coalesce(s.post_id, 'h' || left(md5(concat_ws(chr(31), s.account_id, s.created_at_raw,
@@ -84,7 +84,7 @@ SELECT * FROM (
             AS post_id,
         s.account_id, s.account_name, s.created_at, s.text, s.lang, s.post_type,
         s.reshare_of_post, s.reshare_of_account, s.reply_to, s.reply_to_account, s.quote_of,
-        s.urls, s.domains, s.hashtags, s.mentions, s.media_hashes,
+        s.urls, s.domains, s.hashtags, s.mentions, s.media_hashes, s.text_key,
         $source_file AS source_file, s.source_line, $ingest_id AS ingest_id
     FROM stage_posts s LEFT JOIN stage_repeats r USING (_seq)
     WHERE r.n IS NULL OR r.n > 0  -- n = 0 marks a repeated post id: keep the first only

@@ -113,6 +113,15 @@ def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration
+def add_text_key(con: duckdb.DuckDBPyConnection) -> None:
+    """posts.text_key: a hash of the normalised text, for identical-text matching."""
+    from ..ingest._sql import TEXT_KEY
+
+    con.execute("ALTER TABLE posts ADD COLUMN IF NOT EXISTS text_key UBIGINT")
+    con.execute(f"UPDATE posts SET text_key = {TEXT_KEY} WHERE post_type <> 'reshare'")
+
+
 TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._records import Problem
-from ._sql import URL_PATTERN, sql_string
+from ._sql import MIN_KEYED_TEXT, NORMALISED_TEXT, URL_PATTERN, sql_string
 from ._urls import SHORTENERS, host_domain, normalise_url, url_domain
 
 MAX_TEXT_BYTES = 1_000_000
@@ -41,9 +41,12 @@ def _con() -> duckdb.DuckDBPyConnection:
 
 
 _POST_SQL = rf"""
-SELECT *, CASE WHEN _problem IS NOT NULL
-               THEN concat_ws(' | ', account_id, created_at_raw, left(text, 300)) END AS _raw
+SELECT * EXCLUDE (_normal),
+    CASE WHEN length(_normal) >= {MIN_KEYED_TEXT} THEN md5_number_lower(_normal) END AS text_key,
+    CASE WHEN _problem IS NOT NULL
+         THEN concat_ws(' | ', account_id, created_at_raw, left(text, 300)) END AS _raw
 FROM (SELECT * EXCLUDE (urls, hashtags, mentions, post_type),
+    {NORMALISED_TEXT} AS _normal,
     coalesce(urls, CASE WHEN contains(text, '://') THEN
         list_transform(regexp_extract_all(text, {_URL}),
                        lambda u: regexp_replace(u, {_URL_TAIL}, '')) ELSE [] END) AS urls,
