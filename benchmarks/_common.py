@@ -34,7 +34,11 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, fl
     if done.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed: {done.stderr[-2000:]}")
     peak_kb = int(done.stderr.strip().splitlines()[-1]) if wrapped is not command else 0
-    return {"seconds": round(seconds, 2), "peak_mib": round(peak_kb / 1024, 1)}
+    return {
+        "seconds": round(seconds, 2),
+        "peak_mib": round(peak_kb / 1024, 1),
+        "stdout": done.stdout.strip()[-2000:],
+    }
 
 
 def machine() -> dict[str, str | int]:

@@ -38,7 +38,11 @@ def build_account_index(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def cooccurrences(
-    con: duckdb.DuckDBPyConnection, signal: Signal, options: PairOptions, table: str
+    con: duckdb.DuckDBPyConnection,
+    signal: Signal,
+    options: PairOptions,
+    table: str,
+    prune: bool = True,
 ) -> None:
     """Create temp table ``table`` of co-occurring post pairs: a, b, pa, pb, obj, dt.
 
@@ -47,7 +51,7 @@ def cooccurrences(
     """
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
-    cap_sql = f"AND c <= {int(cap)}" if cap else ""
+    cap_sql = f"AND count(*) <= {int(cap)}" if cap else ""
     # Events are materialised once: the signal's query (text normalisation, unnesting)
     # is the costly part and is read twice below.
     con.execute(
@@ -57,15 +61,21 @@ def cooccurrences(
         FROM ({signal.events_sql}) ev JOIN acct USING (account_id)
         """
     )
+    # Objects of a single account never pair, and objects over the cap are left out;
+    # pruning them also sets each account's activity for the null model. Without a
+    # cap and a test (raw pairs) the join alone does the work.
+    pruned = (
+        f"""SEMI JOIN (
+                SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
+                GROUP BY obj HAVING count(*) >= 2 {cap_sql}) USING (obj)"""
+        if prune or cap
+        else ""
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_events AS
-        WITH popularity AS (
-            SELECT obj, count(DISTINCT aid) AS c FROM {table}_keyed GROUP BY obj
-            HAVING c >= 2 {cap_sql}
-        )
         SELECT k.aid, k.pid, k.obj, k.ts, floor(k.ts / {width})::BIGINT AS bucket
-        FROM {table}_keyed k SEMI JOIN popularity USING (obj)
+        FROM {table}_keyed k {pruned}
         """
     )
     con.execute(f"DROP TABLE {table}_keyed")

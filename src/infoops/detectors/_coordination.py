@@ -134,7 +134,7 @@ def raw_pairs(
         raise InputError(f"raw_pairs needs a co-occurrence signal, got {signal!r}")
     build_account_index(con)
     window = chosen.window_s if window_s is None else window_s
-    cooccurrences(con, chosen, PairOptions(window, max_object_accounts), "co_raw")
+    cooccurrences(con, chosen, PairOptions(window, max_object_accounts), "co_raw", prune=False)
     pairs = con.sql(
         f"""SELECT sa.account_id AS source, sb.account_id AS target, p.k, p.n_evidence,
                    p.posts_a AS posts_source, p.posts_b AS posts_target

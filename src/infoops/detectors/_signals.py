@@ -10,25 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..ingest._urls import SHORTENERS
+
 # Shortener and platform hosts say nothing about what was shared.
-UNINFORMATIVE_DOMAINS = (
-    "t.co",
-    "bit.ly",
-    "goo.gl",
-    "ow.ly",
-    "tinyurl.com",
-    "buff.ly",
-    "dlvr.it",
-    "ift.tt",
-    "fb.me",
-    "is.gd",
-    "trib.al",
-    "j.mp",
-    "lnkd.in",
-    "twitter.com",
-    "x.com",
-    "facebook.com",
-    "instagram.com",
+UNINFORMATIVE_DOMAINS = tuple(
+    sorted(SHORTENERS | {"twitter.com", "x.com", "facebook.com", "instagram.com", "youtube.com"})
 )
 
 _EPOCH = "epoch(created_at)"
@@ -47,10 +33,12 @@ class Signal:
     default: bool = True
 
 
-def _unnest(column: str, extra: str = "") -> str:
+def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
+    """Events for each item of a list column (once per post; urls and domains already are)."""
+    items = f"list_distinct({column})" if distinct else column
     return f"""
     SELECT account_id, obj AS object, {_EPOCH} AS ts, pid
-    FROM (SELECT account_id, created_at, rowid AS pid, unnest(list_distinct({column})) AS obj
+    FROM (SELECT account_id, created_at, rowid AS pid, unnest({items}) AS obj
           FROM posts WHERE len({column}) > 0 {extra})
     """
 
@@ -70,7 +58,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_link",
         "Co-link",
-        _unnest("urls", "AND post_type <> 'reshare'"),
+        _unnest("urls", "AND post_type <> 'reshare'", distinct=False),
         60,
         "Accounts post the same normalised URL within the window (reshares excluded).",
         shared_sql="array_to_string(list_intersect(pa.urls, pb.urls), ' ')",
@@ -78,7 +66,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_domain",
         "Co-domain",
-        f"""SELECT account_id, object, ts, pid FROM ({_unnest("domains", "AND post_type <> 'reshare'")})
+        f"""SELECT account_id, object, ts, pid FROM ({_unnest("domains", "AND post_type <> 'reshare'", distinct=False)})
             WHERE object NOT IN ({_DOMAINS})""",
         60,
         "Accounts link to the same web site within the window (shorteners excluded).",

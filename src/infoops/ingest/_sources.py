@@ -148,12 +148,55 @@ def _sniff_compression(path: Path) -> str | None:
     return None
 
 
+class _Zstd(io.RawIOBase):
+    """Zstandard frames, one after another; a frame cut short raises ``ZstdError``.
+
+    (zstandard's own stream reader ends a truncated frame silently, losing its tail
+    without a word.)
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.frame = zstandard.ZstdDecompressor().decompressobj()
+        self.pending = b""
+        self.started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self.pending:
+            compressed = self.raw.read(1 << 16)
+            if not compressed:
+                if self.started and not self.frame.eof:
+                    raise zstandard.ZstdError("zstd frame is cut short (truncated file)")
+                return 0
+            self.pending = self._feed(compressed)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def _feed(self, compressed: bytes) -> bytes:
+        out = []
+        while compressed:
+            if self.frame.eof:  # the next frame of a multi-frame file
+                self.frame = zstandard.ZstdDecompressor().decompressobj()
+            self.started = True
+            out.append(self.frame.decompress(compressed))
+            compressed = self.frame.unused_data if self.frame.eof else b""
+        return b"".join(out)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
 def _decompress(raw: BinaryIO, compression: str | None) -> BinaryIO:
     if compression == "gzip":
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if compression == "zstd":
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.BufferedReader(reader)  # type: ignore[arg-type]
+        return io.BufferedReader(_Zstd(raw), 1 << 20)  # type: ignore[return-value]
     if compression == "bz2":
         return bz2.BZ2File(raw)  # type: ignore[return-value]
     if compression == "xz":
