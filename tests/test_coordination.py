@@ -218,3 +218,15 @@ def test_expected_counts_scale_with_activity():
     assert busy[0] == pytest.approx(100 * quiet[0])
     # sum over pairs of d_a d_b = (22^2 - 202) / 2 = 141; rate = 4 / 141
     assert busy[0] == pytest.approx(100 * 4 / 141)
+
+
+def test_minute_resolution_data_gets_a_window_note(tmp_path):
+    posts = Posts()
+    for n in range(6):
+        posts.add(f"u{n}", n * 60, retweet_of="x")
+    report = run_coordination(posts.workspace(tmp_path))
+    assert any("whole minute" in note and "--window 300" in note for note in report.notes)
+    seconds = Posts()
+    seconds.add("a", 1, retweet_of="x")
+    seconds.add("b", 5, retweet_of="x")
+    assert run_coordination(seconds.workspace(tmp_path)).notes == []

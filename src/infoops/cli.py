@@ -204,11 +204,20 @@ MaxObjectOption = Annotated[
 MinSharedOption = Annotated[
     int, typer.Option("--min-shared", help="Fewest distinct shared objects for an edge to count.")
 ]
+MinLiftOption = Annotated[
+    float,
+    typer.Option("--min-lift", help="Fewest times above its expected count for an edge to count."),
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
 
 
 def _coordination_config(
-    signals: str, windows: list[str], fdr: float, max_object_accounts: int, min_shared: int
+    signals: str,
+    windows: list[str],
+    fdr: float,
+    max_object_accounts: int,
+    min_shared: int,
+    min_lift: float,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -226,6 +235,7 @@ def _coordination_config(
         fdr=fdr,
         max_object_accounts=max_object_accounts or None,
         min_shared=min_shared,
+        min_lift=min_lift,
     )
 
 
@@ -239,6 +249,8 @@ def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> Non
         )
     out.print(table)
     out.print(f"{report.campaigns} candidate campaign(s)", highlight=False)
+    for note in report.notes:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if out_dir is not None:
         files = ", ".join(f"{name} ({rows:,})" for name, rows in report.files.items())
         out.print(f"wrote {out_dir}: {files}", highlight=False, soft_wrap=True)
@@ -253,6 +265,7 @@ def coordination(
     fdr: FdrOption = 0.05,
     max_object_accounts: MaxObjectOption = 1000,
     min_shared: MinSharedOption = 2,
+    min_lift: MinLiftOption = 3.0,
     min_campaign_accounts: Annotated[
         int, typer.Option(help="Fewest accounts for a community to be a campaign.")
     ] = 3,
@@ -273,7 +286,7 @@ def coordination(
         infoops coordination --workspace case.duckdb --out results/
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
     """
-    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared)
+    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared, min_lift)
     try:
         with Workspace(workspace) as ws:
             report = run_coordination(
@@ -306,6 +319,7 @@ def run(
     fdr: FdrOption = 0.05,
     max_object_accounts: MaxObjectOption = 1000,
     min_shared: MinSharedOption = 2,
+    min_lift: MinLiftOption = 3.0,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -313,7 +327,7 @@ def run(
     Example:
         infoops run ../shared/data/ira/tweets.csv.gz --out ira-results/
     """
-    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared)
+    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared, min_lift)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws, _progress() as progress:

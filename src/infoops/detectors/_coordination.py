@@ -48,6 +48,7 @@ class CoordinationConfig:
     max_object_accounts: int | None = 1000
     evidence_per_edge: int = 20
     min_shared: int = 2
+    min_lift: float = 3.0
 
     def window(self, signal: Signal) -> float:
         return float(self.windows.get(signal.name, signal.window_s))
@@ -58,6 +59,8 @@ class CoordinationConfig:
             raise InputError(
                 f"unknown signal(s) {unknown}; known signals: {', '.join(sorted(BY_NAME))}"
             )
+        if self.min_lift < 1:
+            raise InputError(f"min_lift must be at least 1, got {self.min_lift}")
         if self.min_shared < 1:
             raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
         if not 0 < self.fdr < 1:
@@ -159,7 +162,8 @@ def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) 
     p_values = poisson_p_values(k, expected)
     n_accounts = len(all_degrees)
     q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
-    significant = (q_values <= config.fdr) & (k >= config.min_shared)
+    lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
+    significant = (q_values <= config.fdr) & (k >= config.min_shared) & (lift >= config.min_lift)
     return (
         pairs.append_column("expected", pa.array(expected))
         .append_column("p_value", pa.array(p_values))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..detectors import CoordinationConfig, SignalSummary, detect_coordination
+from ..detectors import BY_NAME, CoordinationConfig, SignalSummary, detect_coordination
 from ..graph import CampaignConfig, find_campaigns
 from ..report import write_gexf, write_tables
 from ._workspace import Workspace
@@ -20,6 +20,32 @@ class CoordinationReport:
     signals: list[SignalSummary] = field(default_factory=list)
     campaigns: int = 0
     files: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def time_resolution_s(ws: Workspace) -> int | None:
+    """The coarsest clock the post times fit: 60 when every time is a whole minute."""
+    row = ws.sql(
+        """SELECT count(*), count(*) FILTER (second(created_at) <> 0 OR microsecond(created_at) <> 0)
+           FROM posts"""
+    ).fetchall()[0]
+    if row[0] == 0:
+        return None
+    return 60 if row[1] == 0 else 1
+
+
+def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
+    resolution = time_resolution_s(ws)
+    if resolution != 60:
+        return []
+    short = sorted(name for name in config.signals if config.window(BY_NAME[name]) < 300)
+    if not short:
+        return []
+    return [
+        "every post time is a whole minute (minute-resolution data, e.g. the IRA archive): "
+        f"windows under 300 s ({', '.join(short)}) see only same- or next-minute actions; "
+        "consider --window 300"
+    ]
 
 
 def run_coordination(
@@ -31,7 +57,8 @@ def run_coordination(
     on_step: Callable[[str], None] | None = None,
 ) -> CoordinationReport:
     """Detect coordination in ``ws``, find campaigns and (with ``out``) write the files."""
-    report = CoordinationReport()
+    config = config or CoordinationConfig()
+    report = CoordinationReport(notes=_window_notes(ws, config))
     report.signals = detect_coordination(ws.con, config, on_signal=on_step)
     if on_step:
         on_step("communities")
