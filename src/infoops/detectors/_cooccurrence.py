@@ -62,15 +62,14 @@ def cooccurrences(
         """
     )
     # Objects of a single account never pair, and objects over the cap are left out;
-    # pruning them also sets each account's activity for the null model. Without a
-    # cap and a test (raw pairs) the join alone does the work.
-    pruned = (
-        f"""SEMI JOIN (
-                SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
-                GROUP BY obj HAVING count(*) >= 2 {cap_sql}) USING (obj)"""
-        if prune or cap
-        else ""
-    )
+    # pruning them also sets each account's activity for the null model (raw pairs,
+    # with no cap and no test, only drop objects with a single event).
+    if prune or cap:
+        accounts_per_object = f"""SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
+                                  GROUP BY obj HAVING count(*) >= 2 {cap_sql}"""
+    else:  # cheaper: an object with a single event cannot pair
+        accounts_per_object = f"SELECT obj FROM {table}_keyed GROUP BY obj HAVING count(*) >= 2"
+    pruned = f"SEMI JOIN ({accounts_per_object}) USING (obj)"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_events AS

@@ -13,12 +13,8 @@ from ._csv import Restart
 from ._generic_json import GENERIC_JSONL
 from ._prepare import prepare_articles, prepare_posts
 from ._records import Chunk, Problem
+from ._social_json import FORMATS as _SOCIAL
 from ._sources import Source, iter_sources
-
-try:  # the social JSON readers
-    from ._social_json import FORMATS as _SOCIAL
-except ImportError:  # pragma: no cover - during development only
-    _SOCIAL = ()
 
 # Detection order: the most specific signatures first, plain text last.
 FORMATS: tuple[Format, ...] = (

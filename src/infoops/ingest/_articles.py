@@ -7,7 +7,7 @@ text, title, date and author come from trafilatura, which runs offline.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ._base import Format, ReadOptions, Sniff
@@ -32,7 +32,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
 def parse_date(value: Any) -> datetime | None:
     """A date in ISO 8601 (any offset) or epoch seconds, as naive UTC; None if it is not one."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.utcfromtimestamp(value) if 0 < value < 1e11 else None
+        return datetime.fromtimestamp(value, UTC).replace(tzinfo=None) if 0 < value < 1e11 else None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
