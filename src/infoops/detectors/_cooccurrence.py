@@ -106,3 +106,30 @@ def pair_counts(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRe
 def account_degrees(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
     """Distinct objects per account among the events that can pair (the null's activity)."""
     return con.sql(f"SELECT aid, count(DISTINCT obj) AS d FROM {table}_events GROUP BY aid")
+
+
+def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
+    """One query: every co-occurring pair of ``signal`` with its counts, before any test.
+
+    The same bucketed sliding-window join as ``cooccurrences``, on account names,
+    aggregated in one pass: what other tools call the raw edge list.
+    """
+    width = max(float(options.window_s), 1.0)
+    cap = options.max_object_accounts
+    having = f"count(DISTINCT a) BETWEEN 2 AND {int(cap)}" if cap else "count(*) >= 2"
+    return f"""
+    WITH ev AS (
+        SELECT account_id AS a, pid, hash(object) AS obj, ts,
+               floor(ts / {width})::BIGINT AS bucket
+        FROM ({signal.events_sql})
+    ), kept AS (
+        SELECT * FROM ev SEMI JOIN (SELECT obj FROM ev GROUP BY obj HAVING {having}) USING (obj)
+    )
+    SELECT l.a AS source, r.a AS target, count(DISTINCT l.obj) AS k, count(*) AS n_evidence,
+           count(DISTINCT l.pid) AS posts_source, count(DISTINCT r.pid) AS posts_target
+    FROM (SELECT e.*, e.bucket + s.shift AS probe
+          FROM kept e, (VALUES (-1), (0), (1)) AS s(shift)) l
+    JOIN kept r ON r.obj = l.obj AND r.bucket = l.probe
+    WHERE l.a < r.a AND abs(r.ts - l.ts) <= {float(options.window_s)}
+    GROUP BY l.a, r.a ORDER BY source, target
+    """

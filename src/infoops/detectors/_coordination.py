@@ -30,6 +30,7 @@ from ._cooccurrence import (
     build_account_index,
     cooccurrences,
     pair_counts,
+    raw_pairs_sql,
 )
 from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
 from ._significance import benjamini_hochberg, expected_counts, poisson_p_values
@@ -135,18 +136,8 @@ def raw_pairs(
     chosen = BY_NAME.get(signal)
     if chosen is None or chosen is FAST_RESHARE:
         raise InputError(f"raw_pairs needs a co-occurrence signal, got {signal!r}")
-    build_account_index(con)
     window = chosen.window_s if window_s is None else window_s
-    cooccurrences(con, chosen, PairOptions(window, max_object_accounts), "co_raw", prune=False)
-    pairs = con.sql(
-        f"""SELECT sa.account_id AS source, sb.account_id AS target, p.k, p.n_evidence,
-                   p.posts_a AS posts_source, p.posts_b AS posts_target
-            FROM ({pair_counts(con, "co_raw").sql_query()}) p
-            JOIN acct sa ON sa.aid = p.a JOIN acct sb ON sb.aid = p.b
-            ORDER BY source, target"""
-    ).to_arrow_table()
-    _drop(con, "co_raw")
-    return pairs
+    return con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))).to_arrow_table()
 
 
 def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:

@@ -145,6 +145,9 @@ def _normalise_url_lists(table: pa.Table) -> pa.Table:
         position, "urls", pa.ListArray.from_arrays(offsets, normal, mask=nulls)
     )
     table = table.append_column("domains", pa.ListArray.from_arrays(offsets, domains, mask=nulls))
+    longest = pc.max(pc.list_value_length(table.column("urls"))).as_py() or 0
+    if longest <= 1 and domains.null_count == 0:
+        return table  # nothing to de-duplicate (most batches of tweets)
     con = _con()
     con.register("linked", table)
     try:
