@@ -62,10 +62,9 @@ class FileReport:
 _REPEATS_SQL = """
 CREATE OR REPLACE TEMP TABLE stage_repeats AS
 SELECT _seq, n FROM (
-    SELECT _seq, row_number() OVER (PARTITION BY content_key ORDER BY _seq) AS n
-    FROM (SELECT _seq, md5(concat_ws(chr(31), account_id, created_at_raw, text)) AS content_key
-          FROM stage_posts WHERE post_id IS NULL)
-    QUALIFY count(*) OVER (PARTITION BY content_key) > 1
+    SELECT _seq, row_number() OVER (PARTITION BY derived_id ORDER BY _seq) AS n
+    FROM stage_posts WHERE post_id IS NULL
+    QUALIFY count(*) OVER (PARTITION BY derived_id) > 1
 ) WHERE n > 1
 UNION ALL
 SELECT _seq, 0 AS n FROM (
@@ -79,9 +78,7 @@ _POSTS_SQL = """
 INSERT INTO posts BY NAME
 SELECT * FROM (
     SELECT s.platform,
-        coalesce(s.post_id, 'h' || left(md5(concat_ws(chr(31), s.account_id, s.created_at_raw,
-                                                      s.text)), 24) || coalesce(':' || r.n, ''))
-            AS post_id,
+        coalesce(s.post_id, s.derived_id || coalesce(':' || r.n, '')) AS post_id,
         s.account_id, s.account_name, s.created_at, s.text, s.lang, s.post_type,
         s.reshare_of_post, s.reshare_of_account, s.reply_to, s.reply_to_account, s.quote_of,
         s.urls, s.domains, s.hashtags, s.mentions, s.media_hashes, s.text_key,
@@ -140,8 +137,9 @@ class Prepared:
 
 def _prepare(chunk: Chunk) -> Prepared:
     prepare = prepare_posts if chunk.table == "posts" else prepare_articles
-    rows, problems = prepare(chunk.data)
-    return Prepared(rows, problems, chunk.data.num_rows)
+    data = chunk.staged()
+    rows, problems = prepare(data)
+    return Prepared(rows, problems, data.num_rows)
 
 
 def prepared_items(items: Iterator[Any], workers: int = 2) -> Iterator[Any]:

@@ -40,7 +40,8 @@ POST_COLUMNS = """
     media_hashes        VARCHAR[],
     source_file         VARCHAR NOT NULL,
     source_line         BIGINT,
-    ingest_id           INTEGER NOT NULL
+    ingest_id           INTEGER NOT NULL,
+    text_key            UBIGINT
 """
 
 
@@ -111,15 +112,6 @@ def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
             infoops_version VARCHAR NOT NULL
         )"""
     )
-
-
-@migration
-def add_text_key(con: duckdb.DuckDBPyConnection) -> None:
-    """posts.text_key: a hash of the normalised text, for identical-text matching."""
-    from ..ingest._sql import TEXT_KEY
-
-    con.execute("ALTER TABLE posts ADD COLUMN IF NOT EXISTS text_key UBIGINT")
-    con.execute(f"UPDATE posts SET text_key = {TEXT_KEY} WHERE post_type <> 'reshare'")
 
 
 TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")

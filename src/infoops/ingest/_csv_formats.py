@@ -207,19 +207,20 @@ def read_mapped_csv(
     """
     sql = projection_sql(mapping)
     absent = [name for name in uses if name not in set(read_header(source))]
-    con = _con()
-    for item in iter_csv(source):
-        if not isinstance(item, pa.Table):
-            yield item
-            continue
+
+    def project(raw: pa.Table) -> pa.Table:  # runs on a worker thread
         for name in absent:
-            item = item.append_column(name, pa.repeat("", item.num_rows).cast(pa.string()))
-        con.register("raw", item)
+            raw = raw.append_column(name, pa.repeat("", raw.num_rows).cast(pa.string()))
+        con = _con()
+        con.register("raw", raw)
         try:
             projected = con.sql(sql).to_arrow_table()
         finally:
             con.unregister("raw")
-        yield Chunk("posts", projected.cast(POST_SCHEMA))
+        return projected.cast(POST_SCHEMA)
+
+    for item in iter_csv(source):
+        yield Chunk("posts", item, project) if isinstance(item, pa.Table) else item
 
 
 def _require(source: Source, columns: set[str], format_name: str) -> None:

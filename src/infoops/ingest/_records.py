@@ -8,7 +8,7 @@ serves every format.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -79,10 +79,18 @@ class Problem:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A batch of rows for one table (``posts`` or ``articles``)."""
+    """A batch of rows for one table (``posts`` or ``articles``).
+
+    ``transform``, when given, turns ``data`` into the staging schema; it runs on a
+    worker thread with the row checks, so the reading thread only parses.
+    """
 
     table: str
     data: pa.Table
+    transform: Callable[[pa.Table], pa.Table] | None = None
+
+    def staged(self) -> pa.Table:
+        return self.transform(self.data) if self.transform else self.data
 
 
 def excerpt(raw: Any, limit: int = 500) -> str:

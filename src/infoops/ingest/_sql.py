@@ -63,19 +63,3 @@ def time_sql(column: str) -> str:
              WHEN regexp_full_match({c}, '[0-9]{{12,13}}')
                   THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE) / 1000)) END
     ) END"""
-
-
-# Text normalised the way coordination research does: case, links, mentions, the
-# retweet marker "RT" and spacing do not make two posts different. Splitting on
-# spaces and filtering tokens is several times faster than regular-expression
-# replacement on millions of posts.
-NORMALISED_TEXT = """array_to_string(list_filter(
-    string_split(translate(lower(text), chr(10) || chr(9) || chr(13), '   '), ' '),
-    lambda w: w NOT IN ('', 'rt') AND NOT starts_with(w, 'http') AND NOT starts_with(w, '@')
-              AND NOT starts_with(w, '＠')), ' ')"""
-MIN_KEYED_TEXT = 20
-
-# A stable 64-bit key of the normalised text (NULL when under MIN_KEYED_TEXT
-# characters: "thank you" is not a message worth matching).
-TEXT_KEY = f"""CASE WHEN length({NORMALISED_TEXT}) >= {MIN_KEYED_TEXT}
-    THEN md5_number_lower({NORMALISED_TEXT}) END"""
