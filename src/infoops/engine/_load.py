@@ -8,13 +8,17 @@ before COMMIT leaves the workspace as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -175,6 +179,8 @@ class _Stager:
             "(line BIGINT, location VARCHAR, reason VARCHAR, raw_excerpt VARCHAR)"
         )
         self.created = False
+        self.writer: pa.ipc.RecordBatchFileWriter | None = None
+        self.spool_path: Path | None = None
 
     def add_prepared(self, prepared: Prepared) -> int:
         for problem in prepared.problems:
@@ -186,6 +192,10 @@ class _Stager:
     def _append(self, prepared: pa.Table) -> None:
         sequence = np.arange(self.rows, self.rows + prepared.num_rows, dtype=np.int64)
         prepared = prepared.append_column("_seq", pa.array(sequence))
+        if self.table == "posts":  # to an Arrow file on disk: one conversion, at commit
+            self._spool(prepared)
+            self.rows += prepared.num_rows
+            return
         self.con.register("prepared", prepared)
         try:
             if not self.created:
@@ -198,6 +208,35 @@ class _Stager:
         finally:
             self.con.unregister("prepared")
         self.rows += prepared.num_rows
+
+    def _spool(self, prepared: pa.Table) -> None:
+        if self.writer is None:
+            handle, name = tempfile.mkstemp(prefix="infoops-stage-", suffix=".arrow")
+            os.close(handle)
+            self.spool_path = Path(name)
+            self.writer = pa.ipc.new_file(str(self.spool_path), prepared.schema)
+            self.spool_schema = prepared.schema
+            self.created = True
+        self.writer.write_table(prepared.cast(self.spool_schema))
+
+    def open_spool(self) -> None:
+        """Close the spool file and expose it to SQL as ``stage_posts`` (memory-mapped)."""
+        if self.writer is None:
+            return
+        self.writer.close()
+        self.writer = None
+        table = pa.ipc.open_file(pa.memory_map(str(self.spool_path))).read_all()
+        self.con.register("stage_posts", table)
+
+    def discard_spool(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        if self.spool_path is not None:
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister("stage_posts")
+            self.spool_path.unlink(missing_ok=True)
+            self.spool_path = None
 
     def add_problem(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -213,7 +252,10 @@ class _Stager:
         self.problems = []
 
     def restart(self) -> None:
-        if self.created:
+        if self.table == "posts":
+            self.discard_spool()
+            self.created = False
+        elif self.created:
             self.con.execute(f"DELETE FROM stage_{self.table}")
         self.con.execute("DELETE FROM stage_problems")
         self.rows = 0
@@ -291,6 +333,7 @@ def load_source(
         report.notes.append(f"already ingested (ingest {previous}); nothing added")
         return report
     source.damage.clear()
+    stager: _Stager | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         stager = _Stager(con, fmt.table)
@@ -320,6 +363,9 @@ def load_source(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        if stager is not None:
+            stager.discard_spool()
     report.seconds = time.time() - started
     return report
 
@@ -330,6 +376,7 @@ def _commit(con, source, fmt, stager, report, sha, options_text, started) -> Non
     ]
     params = {"ingest_id": ingest_id, "source_file": source.name}
     if stager.created and fmt.table == "posts":
+        stager.open_spool()
         con.execute(_REPEATS_SQL)
         report.posts_added = _count_insert(con, _POSTS_SQL, params, "posts")
         report.duplicates = stager.rows - report.posts_added
@@ -365,7 +412,7 @@ def _commit(con, source, fmt, stager, report, sha, options_text, started) -> Non
         ],
     )
     con.execute("COMMIT")
-    for table in ("stage_posts", "stage_articles", "stage_problems", "stage_repeats"):
+    for table in ("stage_articles", "stage_problems", "stage_repeats"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
