@@ -32,7 +32,7 @@ with Workspace(sys.argv[1]) as ws:
     report = ws.ingest([sys.argv[2]])
     f = report.files[0]
     assert not f.error, f.error
-    print(f.posts_added, f.quarantined)
+    print(f.posts_added, f.quarantined, f.seconds)
 """
 
 PANDAS = """
@@ -99,7 +99,13 @@ def main() -> None:
         results: dict = {"machine": machine(), "input": str(source), "tools": {}}
         run = timed([sys.executable, "-c", INGEST, str(work / "ws.duckdb"), str(source)])
         rows = int(args.rows or 1_312_174)
-        results["tools"]["infoops"] = {**run, "posts_per_s": round(rows / run["seconds"])}
+        in_process = float(run["stdout"].split()[-1])
+        results["tools"]["infoops"] = {
+            **run,
+            "posts_per_s": round(rows / run["seconds"]),
+            "load_s": round(in_process, 2),
+            "load_posts_per_s": round(rows / in_process),
+        }
         pandas_run = timed([sys.executable, "-c", PANDAS, str(source)])
         results["tools"]["pandas.read_csv"] = pandas_run
         peer = shutil.which("compute_networks")
@@ -128,7 +134,13 @@ def _report(results: dict, rows: int) -> list[str]:
     for name, run in results["tools"].items():
         ratio = run["seconds"] / ours if ours else 0
         lines.append(f"| {name} | {run['seconds']} | {run['peak_mib']} | {ratio:.2f}x |")
-    lines += ["", f"infoops: {results['tools']['infoops']['posts_per_s']:,} posts/s"]
+    ours_run = results["tools"]["infoops"]
+    lines += [
+        "",
+        f"infoops: {ours_run['posts_per_s']:,} posts/s for the whole process (start-up, "
+        f"imports, workspace creation included); {ours_run['load_posts_per_s']:,} posts/s "
+        f"for the ingest itself ({ours_run['load_s']} s: hashing, reading, checks, commit).",
+    ]
     return lines
 
 
