@@ -151,12 +151,15 @@ def _normalise_url_lists(table: pa.Table) -> pa.Table:
     longest = pc.max(pc.list_value_length(table.column("urls"))).as_py() or 0
     if longest <= 1 and domains.null_count == 0:
         return table  # nothing to de-duplicate (most batches of tweets)
+    links = pa.table({"urls": table.column("urls"), "domains": table.column("domains")})
     con = _con()
-    con.register("linked", table)
+    con.register("linked", links)
     try:
-        return con.sql(_DEDUPE_SQL).to_arrow_table()
+        deduped = con.sql(_DEDUPE_SQL).to_arrow_table()
     finally:
         con.unregister("linked")
+    table = table.set_column(position, "urls", deduped.column("urls"))
+    return table.set_column(table.num_columns - 1, "domains", deduped.column("domains"))
 
 
 def _offsets(lists: pa.ListArray) -> pa.Array:
