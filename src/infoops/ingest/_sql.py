@@ -54,7 +54,9 @@ def time_sql(column: str) -> str:
     """SQL turning a text column into naive UTC: ISO with or without zone, US dates, epochs."""
     c = f"trim({column})"
     # A time has digits: without them DuckDB would read 'epoch' and 'infinity' as times.
+    # The commonest layout is tried first with one cheap strptime (most archives use it).
     return f"""CASE WHEN regexp_matches({c}, '[0-9]') THEN coalesce(
+        try_strptime({c}, '%Y-%m-%d %H:%M:%S'),
         timezone('UTC', try_cast({_with_offset(c)} AS TIMESTAMPTZ)),
         try_strptime({c}, {_NAIVE_FORMATS}),
         timezone('UTC', try_strptime({c}, '%a %b %d %H:%M:%S %z %Y')),
