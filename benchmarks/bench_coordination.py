@@ -14,7 +14,6 @@ computing for both; ratios are peer time / infoops time.
 from __future__ import annotations
 
 import argparse
-import csv
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 from _common import machine, require_shared, timed, write_results
 
 from infoops import Workspace
+from infoops.report import write_peer_csv
 
 PAIRS = {"co_retweet": "co_reshare", "co_tweet": "identical_text", "co_link": "co_link"}
 
@@ -44,6 +44,7 @@ print(time.perf_counter() - started)
 SIGNAL = """
 import sys, time
 from infoops import Workspace
+from infoops.report import write_peer_csv
 from infoops.detectors import raw_pairs
 with Workspace(sys.argv[1]) as ws:
     started = time.perf_counter()
@@ -54,6 +55,7 @@ with Workspace(sys.argv[1]) as ws:
 INGEST = """
 import sys
 from infoops import Workspace
+from infoops.report import write_peer_csv
 with Workspace(sys.argv[1]) as ws:
     ws.ingest([sys.argv[2]])
 """
@@ -61,19 +63,7 @@ with Workspace(sys.argv[1]) as ws:
 
 def _peer_csv(ws_path: Path, target: Path) -> None:
     with Workspace(ws_path, read_only=True) as ws:
-        rows = ws.sql(
-            """SELECT post_id, account_id, account_name, coalesce(reshare_of_post, ''),
-                      coalesce(reply_to, ''), text, epoch(created_at)::BIGINT,
-                      array_to_string(urls, ' ')
-               FROM posts"""
-        ).fetchall()
-    with open(target, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(
-            ["message_id", "user_id", "username", "repost_id", "reply_id", "message",
-             "timestamp", "urls"]
-        )  # fmt: skip
-        writer.writerows(rows)
+        write_peer_csv(ws.con, target)
 
 
 def main() -> None:

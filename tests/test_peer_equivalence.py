@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import sqlite3
 from datetime import UTC, datetime
 
@@ -17,6 +16,7 @@ import pytest
 
 from infoops import Workspace
 from infoops.detectors import raw_pairs
+from infoops.report import write_peer_csv
 
 peer = pytest.importorskip(
     "coordination_network_toolkit", reason="coordination-network-toolkit (the peer) not installed"
@@ -54,29 +54,8 @@ def _peer_db(ws: Workspace, folder) -> str:
     """The same posts in the peer's CSV layout, preprocessed into its SQLite database."""
     from coordination_network_toolkit.preprocess import preprocess_csv_files
 
-    rows = ws.sql(
-        """SELECT post_id, account_id, account_name, coalesce(reshare_of_post, ''),
-                  coalesce(reply_to, ''), text, epoch(created_at)::BIGINT,
-                  array_to_string(urls, ' ')
-           FROM posts ORDER BY post_id"""
-    ).fetchall()
     path = folder / "peer.csv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "message_id",
-            "user_id",
-            "username",
-            "repost_id",
-            "reply_id",
-            "message",
-            "timestamp",
-            "urls",
-        ]
-    )
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    write_peer_csv(ws.con, path)
     db = str(folder / "peer.db")
     preprocess_csv_files(db, [str(path)])
     # The peer splits an empty urls cell into one URL "", which would pair every two

@@ -57,6 +57,31 @@ def write_tables(
     }
 
 
+PEER_COLUMNS = (
+    "message_id",
+    "user_id",
+    "username",
+    "repost_id",
+    "reply_id",
+    "message",
+    "timestamp",
+    "urls",
+)
+
+_PEER_SQL = """
+SELECT post_id AS message_id, account_id AS user_id, account_name AS username,
+       coalesce(reshare_of_post, '') AS repost_id, coalesce(reply_to, '') AS reply_id,
+       text AS message, epoch(created_at)::BIGINT AS timestamp,
+       array_to_string(urls, ' ') AS urls
+FROM posts ORDER BY post_id
+"""
+
+
+def write_peer_csv(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The posts in coordination-network-toolkit's CSV layout, to run it on the same input."""
+    return _csv(con, _PEER_SQL, path)
+
+
 def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
     """The fused account graph as GEXF 1.3 (opens in Gephi): campaign and score per node."""
     nodes = con.sql(
