@@ -25,8 +25,16 @@ from rich.progress import (
 from rich.table import Table
 
 from . import __version__
+from .content import LaunderingConfig
 from .detectors import BY_NAME, DEFAULT_SIGNALS, CoordinationConfig
-from .engine import CoordinationReport, IngestReport, Workspace, run_coordination
+from .engine import (
+    CoordinationReport,
+    IngestReport,
+    LaunderingReport,
+    Workspace,
+    run_coordination,
+    run_laundering,
+)
 from .errors import InfoopsError
 from .graph import CampaignConfig
 from .ingest import FORMATS, Source
@@ -208,6 +216,13 @@ MinLiftOption = Annotated[
     float,
     typer.Option("--min-lift", help="Fewest times above its expected count for an edge to count."),
 ]
+TextSimilarityOption = Annotated[
+    float,
+    typer.Option(
+        "--text-similarity",
+        help="Least estimated Jaccard similarity (words and word pairs) for near_duplicate.",
+    ),
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
 
 
@@ -218,6 +233,7 @@ def _coordination_config(
     max_object_accounts: int,
     min_shared: int,
     min_lift: float,
+    text_similarity: float,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -236,6 +252,7 @@ def _coordination_config(
         max_object_accounts=max_object_accounts or None,
         min_shared=min_shared,
         min_lift=min_lift,
+        text_similarity=text_similarity,
     )
 
 
@@ -252,8 +269,12 @@ def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> Non
     for note in report.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if out_dir is not None:
-        files = ", ".join(f"{name} ({rows:,})" for name, rows in report.files.items())
-        out.print(f"wrote {out_dir}: {files}", highlight=False, soft_wrap=True)
+        _print_files(out_dir, report.files)
+
+
+def _print_files(out_dir: Path, files: dict[str, int]) -> None:
+    listed = ", ".join(f"{name} ({rows:,})" for name, rows in files.items())
+    out.print(f"wrote {out_dir}: {listed}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -266,6 +287,7 @@ def coordination(
     max_object_accounts: MaxObjectOption = 1000,
     min_shared: MinSharedOption = 2,
     min_lift: MinLiftOption = 3.0,
+    text_similarity: TextSimilarityOption = 0.7,
     min_campaign_accounts: Annotated[
         int, typer.Option(help="Fewest accounts for a community to be a campaign.")
     ] = 3,
@@ -286,7 +308,9 @@ def coordination(
         infoops coordination --workspace case.duckdb --out results/
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
     """
-    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared, min_lift)
+    config = _coordination_config(
+        signals, window, fdr, max_object_accounts, min_shared, min_lift, text_similarity
+    )
     try:
         with Workspace(workspace) as ws:
             report = run_coordination(
@@ -320,6 +344,7 @@ def run(
     max_object_accounts: MaxObjectOption = 1000,
     min_shared: MinSharedOption = 2,
     min_lift: MinLiftOption = 3.0,
+    text_similarity: TextSimilarityOption = 0.7,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -327,7 +352,9 @@ def run(
     Example:
         infoops run ../shared/data/ira/tweets.csv.gz --out ira-results/
     """
-    config = _coordination_config(signals, window, fdr, max_object_accounts, min_shared, min_lift)
+    config = _coordination_config(
+        signals, window, fdr, max_object_accounts, min_shared, min_lift, text_similarity
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws, _progress() as progress:
@@ -335,11 +362,88 @@ def run(
         _print_ingest(ingested)
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
             report = run_coordination(ws, config, out=out_dir, on_step=_step)
+            has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
+            washed = (
+                _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
+            )
     except InfoopsError as exc:
         _fail(str(exc))
     _print_coordination(report, out_dir)
+    if washed is not None:
+        _print_laundering(washed, out_dir)
     if ingested.errors:
         raise typer.Exit(1)
+
+
+ThresholdOption = Annotated[
+    float,
+    typer.Option(
+        "--threshold",
+        help="Least sentence-alignment similarity for two articles to be copies (0-1).",
+    ),
+]
+
+
+def _laundering_step(ws: Workspace, out_dir: Path, threshold: float) -> LaunderingReport:
+    with _articles_progress() as progress:
+        task = progress.add_task("Embedding articles", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return run_laundering(
+            ws, LaunderingConfig(threshold=threshold), out=out_dir, on_progress=advance
+        )
+
+
+def _articles_progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+
+
+def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
+    out.print(
+        f"{report.articles:,} article(s): {report.groups:,} laundering group(s), "
+        f"{report.copies:,} copies, {report.translations:,} translations, "
+        f"{report.changes:,} possible meaning change(s)",
+        highlight=False,
+    )
+    _print_files(out_dir, report.files)
+
+
+@app.command()
+def laundering(
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    threshold: ThresholdOption = LaunderingConfig.threshold,
+) -> None:
+    """Find articles that copy or translate other articles (content laundering).
+
+    Articles are split into sentences and embedded with a multilingual model
+    shipped with infoops (16 languages), so a translation is found as a copy.
+    Each group is ordered by publication time: the first publisher is the
+    origin; every later article names the member it copies (copied_from), its
+    role (copy, or translation when the language differs), the share of its
+    sentences that match, and sentences whose negation or numbers changed.
+    Writes laundering.csv and laundering_changes.csv.
+
+    \b
+    Example:
+        infoops ingest articles/ -w case.duckdb
+        infoops laundering -w case.duckdb --out results/
+    """
+    try:
+        with Workspace(workspace) as ws:
+            report = _laundering_step(ws, out_dir, threshold)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_laundering(report, out_dir)
 
 
 @app.command()

@@ -54,10 +54,11 @@ def cooccurrences(
     cap_sql = f"AND count(*) <= {int(cap)}" if cap else ""
     # Events are materialised once: the signal's query (text normalisation, unnesting)
     # is the costly part and is read twice below.
+    variant = ", ev.variant" if signal.variant else ""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_keyed AS
-        SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts
+        SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts{variant}
         FROM ({signal.events_sql}) ev JOIN acct USING (account_id)
         """
     )
@@ -73,7 +74,7 @@ def cooccurrences(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {table}_events AS
-        SELECT k.aid, k.pid, k.obj, k.ts, floor(k.ts / {width})::BIGINT AS bucket
+        SELECT k.*, floor(k.ts / {width})::BIGINT AS bucket
         FROM {table}_keyed k {pruned}
         """
     )
@@ -82,20 +83,35 @@ def cooccurrences(
         f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT l.aid AS a, r.aid AS b, l.pid AS pa, r.pid AS pb, l.obj,
-               abs(r.ts - l.ts) AS dt
+               abs(r.ts - l.ts) AS dt{", l.variant AS va, r.variant AS vb" if signal.variant else ""}
         FROM (SELECT e.*, e.bucket + s.shift AS probe
               FROM {table}_events e, (VALUES (-1), (0), (1)) AS s(shift)) l
         JOIN {table}_events r ON r.obj = l.obj AND r.bucket = l.probe
-        WHERE l.aid < r.aid AND abs(r.ts - l.ts) <= {float(options.window_s)}
+        WHERE l.aid < r.aid AND abs(r.ts - l.ts) <= {float(options.window_s)}{_variants(signal)}
         """
     )
 
 
-def pair_counts(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
+def _variants(signal: Signal) -> str:
+    """The extra join condition of signals whose events pair only across variants."""
+    return " AND l.variant <> r.variant" if signal.variant else ""
+
+
+def _shared_count(signal: Signal, left: str = "obj", right: str = "obj") -> str:
+    """``k``: distinct shared objects; for variant signals, the distinct variants on the
+    side with fewer (one long-running template is many shared texts, not one object)."""
+    if signal.variant:
+        return "least(count(DISTINCT va), count(DISTINCT vb))"
+    return f"count(DISTINCT {left})"
+
+
+def pair_counts(
+    con: duckdb.DuckDBPyConnection, table: str, signal: Signal
+) -> duckdb.DuckDBPyRelation:
     """Per account pair: distinct shared objects ``k``, post pairs, each side's posts."""
     return con.sql(
         f"""
-        SELECT a, b, count(DISTINCT obj) AS k, count(*) AS n_evidence,
+        SELECT a, b, {_shared_count(signal)} AS k, count(*) AS n_evidence,
                count(DISTINCT pa) AS posts_a, count(DISTINCT pb) AS posts_b,
                min(dt) AS min_dt
         FROM {table} GROUP BY a, b ORDER BY a, b
@@ -103,9 +119,13 @@ def pair_counts(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRe
     )
 
 
-def account_degrees(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
-    """Distinct objects per account among the events that can pair (the null's activity)."""
-    return con.sql(f"SELECT aid, count(DISTINCT obj) AS d FROM {table}_events GROUP BY aid")
+def account_degrees(
+    con: duckdb.DuckDBPyConnection, table: str, signal: Signal
+) -> duckdb.DuckDBPyRelation:
+    """Distinct objects (or variants) per account among the events that can pair: the
+    null model's activity."""
+    counted = "variant" if signal.variant else "obj"
+    return con.sql(f"SELECT aid, count(DISTINCT {counted}) AS d FROM {table}_events GROUP BY aid")
 
 
 def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
@@ -119,17 +139,19 @@ def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
     having = f"count(DISTINCT a) BETWEEN 2 AND {int(cap)}" if cap else "count(*) >= 2"
     return f"""
     WITH ev AS (
-        SELECT account_id AS a, pid, hash(object) AS obj, ts,
+        SELECT account_id AS a, pid, hash(object) AS obj, ts,{" variant," if signal.variant else ""}
                floor(ts / {width})::BIGINT AS bucket
         FROM ({signal.events_sql})
     ), kept AS (
         SELECT * FROM ev SEMI JOIN (SELECT obj FROM ev GROUP BY obj HAVING {having}) USING (obj)
     )
-    SELECT l.a AS source, r.a AS target, count(DISTINCT l.obj) AS k, count(*) AS n_evidence,
+    SELECT l.a AS source, r.a AS target,
+           {_shared_count(signal, "l.obj").replace("va", "l.variant").replace("vb", "r.variant")}
+           AS k, count(*) AS n_evidence,
            count(DISTINCT l.pid) AS posts_source, count(DISTINCT r.pid) AS posts_target
     FROM (SELECT e.*, e.bucket + s.shift AS probe
           FROM kept e, (VALUES (-1), (0), (1)) AS s(shift)) l
     JOIN kept r ON r.obj = l.obj AND r.bucket = l.probe
-    WHERE l.a < r.a AND abs(r.ts - l.ts) <= {float(options.window_s)}
+    WHERE l.a < r.a AND abs(r.ts - l.ts) <= {float(options.window_s)}{_variants(signal)}
     GROUP BY l.a, r.a ORDER BY source, target
     """

@@ -50,6 +50,7 @@ class CoordinationConfig:
     evidence_per_edge: int = 20
     min_shared: int = 2
     min_lift: float = 3.0
+    text_similarity: float = 0.7
 
     def window(self, signal: Signal) -> float:
         return float(self.windows.get(signal.name, signal.window_s))
@@ -64,6 +65,8 @@ class CoordinationConfig:
             raise InputError(f"min_lift must be at least 1, got {self.min_lift}")
         if self.min_shared < 1:
             raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
+        if not 0 < self.text_similarity <= 1:
+            raise InputError(f"text_similarity must be in (0, 1], got {self.text_similarity}")
         if not 0 < self.fdr < 1:
             raise InputError(f"fdr must be between 0 and 1 (exclusive), got {self.fdr}")
         for name, window in self.windows.items():
@@ -87,7 +90,7 @@ CREATE OR REPLACE TABLE coordination_edges (
     p_value DOUBLE, q_value DOUBLE, significant BOOLEAN);
 CREATE OR REPLACE TABLE coordination_evidence (
     signal VARCHAR, source VARCHAR, target VARCHAR, post_source VARCHAR, post_target VARCHAR,
-    dt_s DOUBLE, shared VARCHAR);
+    dt_s DOUBLE, shared VARCHAR, similarity DOUBLE);
 CREATE OR REPLACE TABLE coordinated_posts (account_id VARCHAR, post_rowid BIGINT, signal VARCHAR);
 """
 
@@ -126,6 +129,7 @@ def raw_pairs(
     signal: str,
     window_s: float | None = None,
     max_object_accounts: int | None = None,
+    text_similarity: float = 0.7,
 ) -> pa.Table:
     """Every co-occurring account pair of one signal before any test (source < target).
 
@@ -137,6 +141,8 @@ def raw_pairs(
     if chosen is None or chosen is FAST_RESHARE:
         raise InputError(f"raw_pairs needs a co-occurrence signal, got {signal!r}")
     window = chosen.window_s if window_s is None else window_s
+    if chosen.prepare:
+        chosen.prepare(con, text_similarity)
     return con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))).to_arrow_table()
 
 
@@ -166,12 +172,14 @@ def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) 
 def _run_signal(con, signal: Signal, config: CoordinationConfig) -> tuple[int, int]:
     table = f"co_{signal.name}"
     options = PairOptions(config.window(signal), config.max_object_accounts)
+    if signal.prepare:
+        signal.prepare(con, config.text_similarity)
     cooccurrences(con, signal, options, table)
-    pairs = pair_counts(con, table).to_arrow_table()
+    pairs = pair_counts(con, table, signal).to_arrow_table()
     if pairs.num_rows == 0:
         _drop(con, table)
         return 0, 0
-    tested = _test_pairs(pairs, account_degrees(con, table).to_arrow_table(), config)
+    tested = _test_pairs(pairs, account_degrees(con, table, signal).to_arrow_table(), config)
     _store(con, signal, table, tested, config)
     _drop(con, table)
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
@@ -197,11 +205,12 @@ def _store(con, signal: Signal, table: str, tested: pa.Table, config: Coordinati
     con.execute(
         f"""INSERT INTO coordination_evidence
             SELECT $signal, sa.account_id, sb.account_id, pa.post_id, pb.post_id, e.dt,
-                   {signal.shared_sql}
+                   {signal.shared_sql}, {signal.similarity_sql}
             FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
                   QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb) <= $limit) e
             JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
-            JOIN posts pa ON pa.rowid = e.pa JOIN posts pb ON pb.rowid = e.pb""",
+            JOIN posts pa ON pa.rowid = e.pa JOIN posts pb ON pb.rowid = e.pb
+            {signal.evidence_joins}""",
         {"signal": name, "limit": config.evidence_per_edge},
     )
     con.execute(
@@ -258,5 +267,5 @@ def _fast_reshare(con, config: CoordinationConfig) -> tuple[int, int]:
 
 
 def _drop(con, table: str) -> None:
-    con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute(f"DROP TABLE IF EXISTS {table}_events")
+    for name in (table, f"{table}_events", "near_dup_texts", "near_dup_sigs"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -8,8 +8,12 @@ events on the same object within the signal's time window. Everything else
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import duckdb
+
+from ..content import near_duplicate_clusters
 from ..ingest._urls import SHORTENERS
 
 # Shortener and platform hosts say nothing about what was shared.
@@ -31,6 +35,12 @@ class Signal:
     description: str
     shared_sql: str = "NULL"  # what two posts share, from posts aliased pa and pb
     default: bool = True
+    # Events carry a 5th column ``variant``; two events pair only when their variants differ.
+    variant: bool = False
+    # Run before the events query, with the configured text-similarity threshold.
+    prepare: Callable[[duckdb.DuckDBPyConnection, float], None] | None = None
+    similarity_sql: str = "NULL"  # the two posts' similarity, from posts pa, pb and joins
+    evidence_joins: str = ""  # tables the similarity needs, joined to posts pa and pb
 
 
 def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
@@ -42,6 +52,38 @@ def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
           FROM posts WHERE len({column}) > 0 {extra})
     """
 
+
+def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Temp tables ``near_dup_texts`` (text_key, cluster) and ``near_dup_sigs`` (text_key, sig)."""
+    clusters, sigs = near_duplicate_clusters(
+        con,
+        """SELECT text_key, any_value(text) AS text FROM posts
+           WHERE text_key IS NOT NULL AND post_type <> 'reshare'
+           GROUP BY text_key ORDER BY min(created_at), text_key""",
+        threshold,
+    )
+    con.register("near_dup_clusters", clusters)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE near_dup_texts AS SELECT * FROM near_dup_clusters"
+        )
+    finally:
+        con.unregister("near_dup_clusters")
+    signature_table = sigs.as_arrow()
+    con.register("near_dup_signatures", signature_table)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE near_dup_sigs AS SELECT * FROM near_dup_signatures"
+        )
+    finally:
+        con.unregister("near_dup_signatures")
+
+
+_NEAR_DUP_SIMILARITY = (
+    "len(list_filter(range(1, len(sa.sig) + 1), lambda i: sa.sig[i] = sb.sig[i])) / len(sa.sig)"
+)
+_NEAR_DUP_JOINS = """LEFT JOIN near_dup_sigs sa ON sa.text_key = pa.text_key
+                     LEFT JOIN near_dup_sigs sb ON sb.text_key = pb.text_key"""
 
 _DOMAINS = ", ".join(f"'{d}'" for d in UNINFORMATIVE_DOMAINS)
 
@@ -98,6 +140,22 @@ SIGNALS: tuple[Signal, ...] = (
         "Accounts post the same text (case, links, mentions, spacing ignored; at least 20 "
         "characters) within the window.",
         shared_sql="left(pa.text, 280)",
+    ),
+    Signal(
+        "near_duplicate",
+        "Near-duplicate text",
+        f"""SELECT p.account_id, n.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
+                   p.text_key AS variant
+            FROM posts p JOIN near_dup_texts n USING (text_key)
+            WHERE p.post_type <> 'reshare'""",
+        60,
+        "Accounts post nearly the same text (estimated Jaccard similarity of words and word "
+        "pairs at least the threshold, 0.7 by default; identical texts are left to "
+        "identical_text) within the window.",
+        variant=True,
+        prepare=_prepare_near_duplicates,
+        similarity_sql=_NEAR_DUP_SIMILARITY,
+        evidence_joins=_NEAR_DUP_JOINS,
     ),
     Signal(
         "co_reply",

@@ -1,7 +1,7 @@
 """Engine: the workspace (DuckDB), its schema and migrations, and loading into it."""
 
 from ._load import FileReport
-from ._pipeline import CoordinationReport, run_coordination
+from ._pipeline import CoordinationReport, LaunderingReport, run_coordination, run_laundering
 from ._schema import TABLES
 from ._workspace import IngestReport, Workspace
 
@@ -10,6 +10,8 @@ __all__ = [
     "CoordinationReport",
     "FileReport",
     "IngestReport",
+    "LaunderingReport",
     "Workspace",
     "run_coordination",
+    "run_laundering",
 ]

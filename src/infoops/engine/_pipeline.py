@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import LaunderingConfig, articles_from_table, find_laundering
 from ..detectors import BY_NAME, CoordinationConfig, SignalSummary, detect_coordination
 from ..graph import CampaignConfig, find_campaigns
-from ..report import write_gexf, write_tables
+from ..report import write_gexf, write_laundering, write_tables
 from ._workspace import Workspace
 
 log = logging.getLogger("infoops")
@@ -69,4 +70,48 @@ def run_coordination(
         report.files = write_tables(ws.con, out, all_edges=all_edges)
         nodes, edges = write_gexf(ws.con, out / "network.gexf")
         report.files["network.gexf"] = nodes
+    return report
+
+
+@dataclass
+class LaunderingReport:
+    articles: int = 0
+    groups: int = 0
+    copies: int = 0
+    translations: int = 0
+    changes: int = 0
+    files: dict[str, int] = field(default_factory=dict)
+
+
+def run_laundering(
+    ws: Workspace,
+    config: LaunderingConfig | None = None,
+    out: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> LaunderingReport:
+    """Group the workspace's articles that copy or translate each other.
+
+    Writes the tables ``laundering`` and ``laundering_changes`` (and with ``out``,
+    laundering.csv and laundering_changes.csv).
+    """
+    config = config or LaunderingConfig()
+    table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
+    articles = articles_from_table(table, config.max_sentences)
+    groups, changes = find_laundering(articles, config, on_progress=on_progress)
+    for name, result in (("laundering", groups), ("laundering_changes", changes)):
+        ws.con.register("result", result)
+        try:
+            ws.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM result")
+        finally:
+            ws.con.unregister("result")
+    roles = groups.column("role").to_pylist()
+    report = LaunderingReport(
+        articles=len(articles),
+        groups=len(set(groups.column("group_id").to_pylist())),
+        copies=roles.count("copy"),
+        translations=roles.count("translation"),
+        changes=changes.num_rows,
+    )
+    if out is not None:
+        report.files = write_laundering(ws.con, out)
     return report

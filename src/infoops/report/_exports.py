@@ -28,7 +28,7 @@ ORDER BY signal, source, target
 EVIDENCE_SQL = """
 SELECT e.signal, e.source, e.target, e.post_source, e.post_target,
        ps.created_at AS time_source, pt.created_at AS time_target, e.dt_s, e.shared,
-       left(ps.text, 280) AS text_source, left(pt.text, 280) AS text_target
+       round(e.similarity, 3) AS similarity, left(ps.text, 280) AS text_source, left(pt.text, 280) AS text_target
 FROM coordination_evidence e
 LEFT JOIN posts ps ON ps.post_id = e.post_source AND ps.account_id = e.source
 LEFT JOIN posts pt ON pt.post_id = e.post_target AND pt.account_id = e.target
@@ -54,6 +54,26 @@ def write_tables(
         "edges.csv": _csv(con, EDGES_SQL, out / "edges.csv", {"all_edges": all_edges}),
         "evidence.csv": _csv(con, EVIDENCE_SQL, out / "evidence.csv"),
         "campaigns.csv": _csv(con, CAMPAIGNS_SQL, out / "campaigns.csv"),
+    }
+
+
+LAUNDERING_SQL = """
+SELECT group_id, url, domain, published_at, lang, role, similarity, copied_share, copied_from,
+       article_id, title
+FROM laundering ORDER BY group_id, published_at NULLS LAST, url, article_id
+"""
+CHANGES_SQL = """
+SELECT group_id, article_id, copied_from, change, source_sentence, copy_sentence, similarity
+FROM laundering_changes ORDER BY group_id, article_id, change, source_sentence
+"""
+
+
+def write_laundering(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """laundering.csv (one row per article in a group) and laundering_changes.csv."""
+    out.mkdir(parents=True, exist_ok=True)
+    return {
+        "laundering.csv": _csv(con, LAUNDERING_SQL, out / "laundering.csv"),
+        "laundering_changes.csv": _csv(con, CHANGES_SQL, out / "laundering_changes.csv"),
     }
 
 

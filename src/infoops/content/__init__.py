@@ -1,0 +1,35 @@
+"""Content: what texts say and where they come from.
+
+- near-duplicate clusters of posts (MinHash/LSH), used by the coordination
+  signal ``near_duplicate``;
+- multilingual sentence embeddings (``SentenceEncoder``), sentence splitting and
+  language identification;
+- content laundering: articles that copy or translate other articles
+  (``find_laundering``).
+"""
+
+from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
+from ._laundering import (
+    Article,
+    LaunderingConfig,
+    alignment,
+    articles_from_table,
+    find_laundering,
+    meaning_changes,
+)
+from ._near_duplicates import Signatures, near_duplicate_clusters
+
+__all__ = [
+    "Article",
+    "LaunderingConfig",
+    "SentenceEncoder",
+    "Signatures",
+    "alignment",
+    "articles_from_table",
+    "detect_language",
+    "find_laundering",
+    "meaning_changes",
+    "near_duplicate_clusters",
+    "shared_encoder",
+    "split_sentences",
+]

