@@ -183,3 +183,28 @@ def test_empty_workspace_gives_empty_tables():
     assert (report.articles, report.groups) == (0, 0)
     assert ws.sql("SELECT count(*) FROM laundering").fetchall() == [(0,)]
     assert isinstance(ws.sql("SELECT * FROM laundering_changes").to_arrow_table(), pa.Table)
+
+
+def test_posts_that_paste_an_article_are_linked_to_it(tmp_path):
+    from test_coordination import Posts
+
+    posts = Posts()
+    pasted = (
+        "Read this!! Investigators traced 42 accounts to a marketing company that works for a "
+        "foreign government. The company paid local websites to republish its articles "
+        "https://t.co/abc @someone"
+    )
+    posts.add("paster", 100, pasted)
+    posts.add("talker", 200, "Foreign governments paying marketing companies to spread articles "
+              "about our election is a scandal and somebody should investigate it now")  # fmt: skip
+    posts.add("resharer", 300, pasted, retweet_of="1")
+    ws = posts.workspace(tmp_path)
+    ws.ingest([FIXTURES / "laundering_articles.jsonl"])
+    report = run_laundering(ws)
+    linked = _rows(ws, "SELECT a.url, p.account_id, p.containment FROM article_posts p "
+                       "JOIN articles a USING (article_id) ORDER BY a.url")  # fmt: skip
+    assert [(r["url"].split("/")[2], r["account_id"]) for r in linked] == [
+        ("origin-news.example.org", "paster"),
+        ("truth-daily.example.com", "paster"),
+    ]
+    assert all(r["containment"] >= 0.6 for r in linked) and report.linked_posts == 1

@@ -126,14 +126,17 @@ def _organic_texts(posts: Posts, rng: random.Random, accounts: int = 40, each: i
         "the debate tonight was a disaster for both candidates in my honest opinion",
         "long lines at my polling place this morning but worth the wait to vote",
     ]
+    events = [rng.uniform(0, 14 * 86400) for _ in range(10)]  # moments many people react to
     for a in range(accounts):
         for n in range(each):
+            at = rng.uniform(0, 14 * 86400)
             if n % 4 == 0:  # organic near-duplicates: common phrases, each in its own words
                 words = rng.choice(slogans).split()
                 words[rng.randrange(len(words))] = rng.choice(vocabulary)
+                at = rng.choice(events) + rng.uniform(0, 300)
             else:
                 words = rng.sample(vocabulary, 12)
-            posts.add(f"org{a:03d}", rng.uniform(0, 14 * 86400), " ".join(words))
+            posts.add(f"org{a:03d}", at, " ".join(words))
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +185,50 @@ def test_near_duplicate_results_are_deterministic(workspace):
     first = ws.sql("SELECT * FROM coordination_evidence ORDER BY ALL").fetchall()
     detect_coordination(ws.con, config)
     assert ws.sql("SELECT * FROM coordination_evidence ORDER BY ALL").fetchall() == first
+
+
+MESSAGES = [
+    ("The vote count in the capital was rigged by the ruling party",
+     "Le décompte des voix dans la capitale a été truqué par le parti au pouvoir",
+     "Die Stimmenauszählung in der Hauptstadt wurde von der Regierungspartei manipuliert"),
+    ("Do not trust the official turnout figures, they are invented",
+     "Ne faites pas confiance aux chiffres officiels de participation, ils sont inventés",
+     "Traut den offiziellen Zahlen zur Wahlbeteiligung nicht, sie sind erfunden"),
+    ("Foreign observers were not allowed into the polling stations",
+     "Les observateurs étrangers n'ont pas été autorisés à entrer dans les bureaux de vote",
+     "Ausländische Beobachter durften die Wahllokale nicht betreten"),
+    ("The opposition candidate has already conceded defeat in private",
+     "Le candidat de l'opposition a déjà reconnu sa défaite en privé",
+     "Der Kandidat der Opposition hat seine Niederlage privat bereits eingeräumt"),
+    ("Thousands of dead people are still registered to vote in this district",
+     "Des milliers de personnes décédées sont encore inscrites sur les listes électorales de ce district",
+     "Tausende Verstorbene sind in diesem Bezirk immer noch als Wähler registriert"),
+    ("The electoral commission deleted the security camera footage on purpose",
+     "La commission électorale a effacé exprès les images des caméras de surveillance",
+     "Die Wahlkommission hat die Aufnahmen der Überwachungskameras absichtlich gelöscht"),
+]  # fmt: skip
+
+
+def test_similar_meaning_signal_links_one_message_in_three_languages(tmp_path):
+    rng = random.Random(5)
+    posts = Posts()
+    _organic_texts(posts, rng, accounts=30, each=12)
+    members = ["en_voice", "fr_voice", "de_voice"]
+    for burst, versions in enumerate(MESSAGES):
+        at = burst * 86400 + rng.uniform(0, 3600)
+        for name, text in zip(members, versions, strict=True):
+            posts.add(name, at + rng.uniform(0, 30), text)
+    ws = posts.workspace(tmp_path)
+    config = CoordinationConfig(signals=("similar_meaning", "near_duplicate"))
+    summaries = {s.signal: s for s in detect_coordination(ws.con, config)}
+    assert summaries["near_duplicate"].significant == 0  # no shared words across languages
+    ranked = ws.sql(
+        "SELECT source, target, significant FROM coordination_edges "
+        "WHERE signal = 'similar_meaning' ORDER BY p_value, source, target LIMIT 3"
+    ).fetchall()
+    # The three members' pairs are the least likely by chance; with six messages the
+    # English-French pair passes the FDR test (German misses one link at the default).
+    assert sorted((a, b) for a, b, _ in ranked) == [
+        ("de_voice", "en_voice"), ("de_voice", "fr_voice"), ("en_voice", "fr_voice"),
+    ]  # fmt: skip
+    assert ("en_voice", "fr_voice", True) in ranked

@@ -223,6 +223,13 @@ TextSimilarityOption = Annotated[
         help="Least estimated Jaccard similarity (words and word pairs) for near_duplicate.",
     ),
 ]
+MeaningSimilarityOption = Annotated[
+    float,
+    typer.Option(
+        "--meaning-similarity",
+        help="Least cosine of sentence embeddings for similar_meaning (opt-in signal).",
+    ),
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
 
 
@@ -234,6 +241,7 @@ def _coordination_config(
     min_shared: int,
     min_lift: float,
     text_similarity: float,
+    meaning_similarity: float,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -253,6 +261,7 @@ def _coordination_config(
         min_shared=min_shared,
         min_lift=min_lift,
         text_similarity=text_similarity,
+        meaning_similarity=meaning_similarity,
     )
 
 
@@ -288,6 +297,7 @@ def coordination(
     min_shared: MinSharedOption = 2,
     min_lift: MinLiftOption = 3.0,
     text_similarity: TextSimilarityOption = 0.7,
+    meaning_similarity: MeaningSimilarityOption = 0.65,
     min_campaign_accounts: Annotated[
         int, typer.Option(help="Fewest accounts for a community to be a campaign.")
     ] = 3,
@@ -309,7 +319,14 @@ def coordination(
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
     """
     config = _coordination_config(
-        signals, window, fdr, max_object_accounts, min_shared, min_lift, text_similarity
+        signals,
+        window,
+        fdr,
+        max_object_accounts,
+        min_shared,
+        min_lift,
+        text_similarity,
+        meaning_similarity,
     )
     try:
         with Workspace(workspace) as ws:
@@ -345,6 +362,7 @@ def run(
     min_shared: MinSharedOption = 2,
     min_lift: MinLiftOption = 3.0,
     text_similarity: TextSimilarityOption = 0.7,
+    meaning_similarity: MeaningSimilarityOption = 0.65,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -353,7 +371,14 @@ def run(
         infoops run ../shared/data/ira/tweets.csv.gz --out ira-results/
     """
     config = _coordination_config(
-        signals, window, fdr, max_object_accounts, min_shared, min_lift, text_similarity
+        signals,
+        window,
+        fdr,
+        max_object_accounts,
+        min_shared,
+        min_lift,
+        text_similarity,
+        meaning_similarity,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -411,7 +436,8 @@ def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
     out.print(
         f"{report.articles:,} article(s): {report.groups:,} laundering group(s), "
         f"{report.copies:,} copies, {report.translations:,} translations, "
-        f"{report.changes:,} possible meaning change(s)",
+        f"{report.changes:,} possible meaning change(s); "
+        f"{report.linked_posts:,} post(s) paste an article's text",
         highlight=False,
     )
     _print_files(out_dir, report.files)

@@ -1,13 +1,16 @@
 """Content: what texts say and where they come from.
 
 - near-duplicate clusters of posts (MinHash/LSH), used by the coordination
-  signal ``near_duplicate``;
+  signal ``near_duplicate``; clusters of the same meaning across words and
+  languages (``similar_meaning_clusters``) for ``similar_meaning``;
 - multilingual sentence embeddings (``SentenceEncoder``), sentence splitting and
   language identification;
 - content laundering: articles that copy or translate other articles
-  (``find_laundering``).
+  (``find_laundering``), and posts that paste an article's text
+  (``link_posts_to_articles``).
 """
 
+from ._article_posts import link_posts_to_articles
 from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
 from ._laundering import (
     Article,
@@ -18,6 +21,7 @@ from ._laundering import (
     meaning_changes,
 )
 from ._near_duplicates import Signatures, near_duplicate_clusters
+from ._semantic import similar_meaning_clusters
 
 __all__ = [
     "Article",
@@ -28,8 +32,10 @@ __all__ = [
     "articles_from_table",
     "detect_language",
     "find_laundering",
+    "link_posts_to_articles",
     "meaning_changes",
     "near_duplicate_clusters",
     "shared_encoder",
+    "similar_meaning_clusters",
     "split_sentences",
 ]

@@ -51,6 +51,7 @@ class CoordinationConfig:
     min_shared: int = 2
     min_lift: float = 3.0
     text_similarity: float = 0.7
+    meaning_similarity: float = 0.65
 
     def window(self, signal: Signal) -> float:
         return float(self.windows.get(signal.name, signal.window_s))
@@ -65,8 +66,9 @@ class CoordinationConfig:
             raise InputError(f"min_lift must be at least 1, got {self.min_lift}")
         if self.min_shared < 1:
             raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
-        if not 0 < self.text_similarity <= 1:
-            raise InputError(f"text_similarity must be in (0, 1], got {self.text_similarity}")
+        for name in ("text_similarity", "meaning_similarity"):
+            if not 0 < getattr(self, name) <= 1:
+                raise InputError(f"{name} must be in (0, 1], got {getattr(self, name)}")
         if not 0 < self.fdr < 1:
             raise InputError(f"fdr must be between 0 and 1 (exclusive), got {self.fdr}")
         for name, window in self.windows.items():
@@ -129,7 +131,7 @@ def raw_pairs(
     signal: str,
     window_s: float | None = None,
     max_object_accounts: int | None = None,
-    text_similarity: float = 0.7,
+    config: CoordinationConfig | None = None,
 ) -> pa.Table:
     """Every co-occurring account pair of one signal before any test (source < target).
 
@@ -142,7 +144,7 @@ def raw_pairs(
         raise InputError(f"raw_pairs needs a co-occurrence signal, got {signal!r}")
     window = chosen.window_s if window_s is None else window_s
     if chosen.prepare:
-        chosen.prepare(con, text_similarity)
+        chosen.prepare(con, config or CoordinationConfig(windows={signal: window}))
     return con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))).to_arrow_table()
 
 
@@ -173,7 +175,7 @@ def _run_signal(con, signal: Signal, config: CoordinationConfig) -> tuple[int, i
     table = f"co_{signal.name}"
     options = PairOptions(config.window(signal), config.max_object_accounts)
     if signal.prepare:
-        signal.prepare(con, config.text_similarity)
+        signal.prepare(con, config)
     cooccurrences(con, signal, options, table)
     pairs = pair_counts(con, table, signal).to_arrow_table()
     if pairs.num_rows == 0:
@@ -267,5 +269,5 @@ def _fast_reshare(con, config: CoordinationConfig) -> tuple[int, int]:
 
 
 def _drop(con, table: str) -> None:
-    for name in (table, f"{table}_events", "near_dup_texts", "near_dup_sigs"):
+    for name in (table, f"{table}_events", "near_dup_texts", "near_dup_sigs", "similar_texts"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

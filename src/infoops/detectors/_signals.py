@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
-from ..content import near_duplicate_clusters
+from ..content import near_duplicate_clusters, similar_meaning_clusters
 from ..ingest._urls import SHORTENERS
 
 # Shortener and platform hosts say nothing about what was shared.
@@ -37,8 +38,8 @@ class Signal:
     default: bool = True
     # Events carry a 5th column ``variant``; two events pair only when their variants differ.
     variant: bool = False
-    # Run before the events query, with the configured text-similarity threshold.
-    prepare: Callable[[duckdb.DuckDBPyConnection, float], None] | None = None
+    # Run before the events query, with the coordination options (CoordinationConfig).
+    prepare: Callable[[duckdb.DuckDBPyConnection, Any], None] | None = None
     similarity_sql: str = "NULL"  # the two posts' similarity, from posts pa, pb and joins
     evidence_joins: str = ""  # tables the similarity needs, joined to posts pa and pb
 
@@ -53,30 +54,37 @@ def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
     """
 
 
-def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, table) -> None:
+    con.register(f"{name}_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    finally:
+        con.unregister(f"{name}_arrow")
+
+
+def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, config: Any) -> None:
     """Temp tables ``near_dup_texts`` (text_key, cluster) and ``near_dup_sigs`` (text_key, sig)."""
     clusters, sigs = near_duplicate_clusters(
         con,
         """SELECT text_key, any_value(text) AS text FROM posts
            WHERE text_key IS NOT NULL AND post_type <> 'reshare'
            GROUP BY text_key ORDER BY min(created_at), text_key""",
-        threshold,
+        config.text_similarity,
     )
-    con.register("near_dup_clusters", clusters)
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE near_dup_texts AS SELECT * FROM near_dup_clusters"
-        )
-    finally:
-        con.unregister("near_dup_clusters")
-    signature_table = sigs.as_arrow()
-    con.register("near_dup_signatures", signature_table)
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE near_dup_sigs AS SELECT * FROM near_dup_signatures"
-        )
-    finally:
-        con.unregister("near_dup_signatures")
+    _temp_table(con, "near_dup_texts", clusters)
+    _temp_table(con, "near_dup_sigs", sigs.as_arrow())
+
+
+def _prepare_similar_meaning(con: duckdb.DuckDBPyConnection, config: Any) -> None:
+    """Temp table ``similar_texts`` (text_key, cluster): texts of one meaning."""
+    clusters = similar_meaning_clusters(
+        con,
+        f"""SELECT text_key, text, {_EPOCH} AS ts FROM posts
+            WHERE text_key IS NOT NULL AND post_type <> 'reshare'""",
+        config.meaning_similarity,
+        config.window(BY_NAME["similar_meaning"]),
+    )
+    _temp_table(con, "similar_texts", clusters)
 
 
 _NEAR_DUP_SIMILARITY = (
@@ -156,6 +164,21 @@ SIGNALS: tuple[Signal, ...] = (
         prepare=_prepare_near_duplicates,
         similarity_sql=_NEAR_DUP_SIMILARITY,
         evidence_joins=_NEAR_DUP_JOINS,
+    ),
+    Signal(
+        "similar_meaning",
+        "Same message in other words or languages",
+        f"""SELECT p.account_id, s.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
+                   p.text_key AS variant
+            FROM posts p JOIN similar_texts s USING (text_key)
+            WHERE p.post_type <> 'reshare'""",
+        60,
+        "Accounts post texts of the same meaning (cosine of multilingual sentence embeddings "
+        "at least 0.65 by default), in other words or another language, within the window "
+        "(opt-in: embedding runs at about 500-1,000 texts per second).",
+        variant=True,
+        prepare=_prepare_similar_meaning,
+        default=False,
     ),
     Signal(
         "co_reply",

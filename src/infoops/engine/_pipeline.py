@@ -7,7 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content import LaunderingConfig, articles_from_table, find_laundering
+from ..content import (
+    LaunderingConfig,
+    articles_from_table,
+    find_laundering,
+    link_posts_to_articles,
+)
 from ..detectors import BY_NAME, CoordinationConfig, SignalSummary, detect_coordination
 from ..graph import CampaignConfig, find_campaigns
 from ..report import write_gexf, write_laundering, write_tables
@@ -80,6 +85,7 @@ class LaunderingReport:
     copies: int = 0
     translations: int = 0
     changes: int = 0
+    linked_posts: int = 0
     files: dict[str, int] = field(default_factory=dict)
 
 
@@ -91,8 +97,8 @@ def run_laundering(
 ) -> LaunderingReport:
     """Group the workspace's articles that copy or translate each other.
 
-    Writes the tables ``laundering`` and ``laundering_changes`` (and with ``out``,
-    laundering.csv and laundering_changes.csv).
+    Writes the tables ``laundering``, ``laundering_changes`` and ``article_posts``
+    (posts that paste an article's text), and with ``out`` their CSV files.
     """
     config = config or LaunderingConfig()
     table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
@@ -112,6 +118,10 @@ def run_laundering(
         translations=roles.count("translation"),
         changes=changes.num_rows,
     )
+    link_posts_to_articles(ws.con)
+    report.linked_posts = ws.sql("SELECT count(DISTINCT post_rowid) FROM article_posts").fetchall()[
+        0
+    ][0]
     if out is not None:
         report.files = write_laundering(ws.con, out)
     return report

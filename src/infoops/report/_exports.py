@@ -67,13 +67,20 @@ SELECT group_id, article_id, copied_from, change, source_sentence, copy_sentence
 FROM laundering_changes ORDER BY group_id, article_id, change, source_sentence
 """
 
+ARTICLE_POSTS_SQL = """
+SELECT article_id, url, post_id, account_id, created_at, shared_shingles, containment
+FROM article_posts ORDER BY article_id, created_at, post_id
+"""
+
 
 def write_laundering(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
-    """laundering.csv (one row per article in a group) and laundering_changes.csv."""
+    """laundering.csv (one row per article in a group), laundering_changes.csv and
+    article_posts.csv (posts that paste an article's text)."""
     out.mkdir(parents=True, exist_ok=True)
     return {
         "laundering.csv": _csv(con, LAUNDERING_SQL, out / "laundering.csv"),
         "laundering_changes.csv": _csv(con, CHANGES_SQL, out / "laundering_changes.csv"),
+        "article_posts.csv": _csv(con, ARTICLE_POSTS_SQL, out / "article_posts.csv"),
     }
 
 
