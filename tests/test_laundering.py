@@ -128,8 +128,9 @@ def test_cli_writes_laundering_files(tmp_path):
     with open(tmp_path / "out" / "laundering.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["role"] for r in rows] == ["origin", "translation", "translation", "copy"]
-    assert list(rows[0])[:8] == [
-        "group_id", "url", "domain", "published_at", "lang", "role", "similarity", "copied_share",
+    assert list(rows[0])[:9] == [
+        "group_id", "url", "domain", "published_at", "lang", "role", "similarity", "margin",
+        "copied_share",
     ]  # fmt: skip
     assert (tmp_path / "out" / "laundering_changes.csv").read_text(encoding="utf-8").count(
         "negation dropped"

@@ -404,7 +404,8 @@ ThresholdOption = Annotated[
     float,
     typer.Option(
         "--threshold",
-        help="Least sentence-alignment similarity for two articles to be copies (0-1).",
+        help="Least margin of sentence alignment over an article's background to link two "
+        "articles as copies (see docs/laundering.md).",
     ),
 ]
 

@@ -10,12 +10,12 @@
   (``link_posts_to_articles``).
 """
 
+from ._alignment import alignment_matrix, corpus_margin, pair_alignment
 from ._article_posts import link_posts_to_articles
 from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
 from ._laundering import (
     Article,
     LaunderingConfig,
-    alignment,
     articles_from_table,
     find_laundering,
     meaning_changes,
@@ -28,13 +28,15 @@ __all__ = [
     "LaunderingConfig",
     "SentenceEncoder",
     "Signatures",
-    "alignment",
+    "alignment_matrix",
+    "corpus_margin",
     "articles_from_table",
     "detect_language",
     "find_laundering",
     "link_posts_to_articles",
     "meaning_changes",
     "near_duplicate_clusters",
+    "pair_alignment",
     "shared_encoder",
     "similar_meaning_clusters",
     "split_sentences",

@@ -3,9 +3,10 @@
 Every article is split into sentences and embedded with the multilingual
 encoder, so a translation lands near its source. Candidate pairs are each
 article's nearest neighbours by the mean of its sentence vectors; each candidate
-is then scored by aligning sentences: for each sentence of the shorter article,
-its best match in the other, averaged (``similarity``). Pairs at or above the
-threshold are linked, and linked articles form a group.
+is then scored by aligning sentences (``_alignment``: ``similarity``) and
+compared with the article's background, its best alignments with the other
+articles (``margin``). Pairs whose margin reaches the threshold, from either
+side, are linked, and linked articles form a group.
 
 Within a group, articles are ordered by publication time: the first is the
 ``origin`` and each later article's source (``copied_from``) is the earlier
@@ -27,6 +28,7 @@ import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._alignment import background, pair_alignment
 from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
 
 
@@ -34,7 +36,7 @@ from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sent
 class LaunderingConfig:
     """Options of the laundering step (docs/laundering.md)."""
 
-    threshold: float = 0.55  # least alignment similarity for two articles to be linked
+    threshold: float = 0.045  # least margin (alignment above background) to link two articles
     sentence_match: float = 0.6  # least cosine for two sentences to be aligned
     neighbours: int = 20  # candidates per article, by document vector
     max_sentences: int = 400  # sentences embedded per article (long pages are cut)
@@ -63,6 +65,7 @@ LAUNDERING_SCHEMA = pa.schema(
         ("role", pa.string()),
         ("copied_from", pa.string()),
         ("similarity", pa.float64()),
+        ("margin", pa.float64()),
         ("copied_share", pa.float64()),
         ("title", pa.string()),
     ]
@@ -108,10 +111,11 @@ def find_laundering(
     encoder = encoder or shared_encoder()
     _embed(articles, encoder, on_progress)
     usable = [a for a in articles if a.vectors is not None and len(a.vectors)]
-    links = _linked_pairs(usable, config)
+    links, backgrounds = _linked_pairs(usable, config)
+    margins = {usable[i].article_id: value for i, value in backgrounds.items()}
     rows, changes = [], []
     for number, members in enumerate(_groups(usable, links), start=1):
-        group_rows, group_changes = _describe_group(f"L{number:03d}", members, config)
+        group_rows, group_changes = _describe_group(f"L{number:03d}", members, margins, config)
         rows += group_rows
         changes += group_changes
     return (
@@ -132,16 +136,6 @@ def _embed(articles, encoder, on_progress) -> None:
             on_progress(done, len(articles))
 
 
-def alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """(similarity, best match of each row of a in b, its index): the mean best match of
-    the shorter side's sentences."""
-    scores = a @ b.T
-    best_a = scores.max(axis=1)
-    best_b = scores.max(axis=0)
-    shorter = best_a if len(a) <= len(b) else best_b
-    return float(shorter.mean()), best_a, scores.argmax(axis=1)
-
-
 def document_vectors(articles: list[Article]) -> np.ndarray:
     """Mean of each article's sentence vectors, normalised."""
     means = np.stack([a.vectors.mean(axis=0) for a in articles])
@@ -151,13 +145,14 @@ def document_vectors(articles: list[Article]) -> np.ndarray:
 
 def _linked_pairs(
     articles: list[Article], config: LaunderingConfig
-) -> dict[tuple[int, int], float]:
-    """Pairs (i < j) of articles whose alignment similarity reaches the threshold."""
+) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
+    """Pairs (i < j) whose alignment clears either article's background by the threshold
+    (value: the alignment), and each article's background."""
     if len(articles) < 2:
-        return {}
+        return {}, {}
     docs = document_vectors(articles)
     k = min(config.neighbours, len(articles) - 1)
-    links: dict[tuple[int, int], float] = {}
+    scores: dict[tuple[int, int], float] = {}
     for start in range(0, len(articles), 2048):  # blocked: memory stays small for many articles
         block = docs[start : start + 2048] @ docs.T
         for offset, row in enumerate(block):
@@ -165,11 +160,20 @@ def _linked_pairs(
             row[i] = -np.inf
             for j in np.argpartition(-row, k - 1)[:k]:
                 pair = (min(i, int(j)), max(i, int(j)))
-                if pair in links or row[j] < config.threshold - 0.25:
-                    continue
-                score, _, _ = alignment(articles[pair[0]].vectors, articles[pair[1]].vectors)
-                links[pair] = score
-    return {pair: s for pair, s in links.items() if s >= config.threshold}
+                if pair not in scores:
+                    a, b = articles[pair[0]].vectors, articles[pair[1]].vectors
+                    scores[pair] = pair_alignment(a, b)[0]
+    seen: dict[int, list[float]] = {}
+    for (i, j), score in scores.items():
+        seen.setdefault(i, []).append(score)
+        seen.setdefault(j, []).append(score)
+    backgrounds = {i: background(np.array(values)) for i, values in seen.items()}
+    links = {
+        (i, j): score
+        for (i, j), score in scores.items()
+        if score - min(backgrounds[i], backgrounds[j]) >= config.threshold
+    }
+    return links, backgrounds
 
 
 def _groups(articles: list[Article], links: dict) -> list[list[Article]]:
@@ -195,21 +199,24 @@ def _publication_order(article: Article) -> tuple:
             article.article_id)  # fmt: skip
 
 
-def _describe_group(group_id: str, members: list[Article], config: LaunderingConfig):
+def _describe_group(
+    group_id: str, members: list[Article], backgrounds: dict[str, float], config: LaunderingConfig
+):
     rows, changes = [], []
     origin = members[0]
-    rows.append(_row(group_id, origin, "origin", None, 1.0, 1.0))
+    rows.append(_row(group_id, origin, "origin", None, 1.0, None, 1.0))
     for position in range(1, len(members)):
         article = members[position]
         best = None
         for earlier in members[:position]:
-            score, best_match, index = alignment(article.vectors, earlier.vectors)
+            score, best_match, index = pair_alignment(article.vectors, earlier.vectors)
             if best is None or score > best[0]:
                 best = (score, earlier, best_match, index)
         score, source, best_match, index = best
         role = "copy" if (article.lang or "?") == (source.lang or "?") else "translation"
         share = float((best_match >= config.sentence_match).mean())
-        rows.append(_row(group_id, article, role, source.article_id, score, share))
+        margin = score - backgrounds[article.article_id]
+        rows.append(_row(group_id, article, role, source.article_id, score, margin, share))
         for i in np.flatnonzero(best_match >= config.sentence_match):
             original, copy = source.sentences[int(index[i])], article.sentences[int(i)]
             for change in meaning_changes(original, source.lang, copy, article.lang):
@@ -224,11 +231,12 @@ def _describe_group(group_id: str, members: list[Article], config: LaunderingCon
     return rows, changes
 
 
-def _row(group_id, article: Article, role, copied_from, similarity, share) -> dict:
+def _row(group_id, article: Article, role, copied_from, similarity, margin, share) -> dict:
     return {
         "group_id": group_id, "article_id": article.article_id, "url": article.url,
         "domain": article.domain, "published_at": article.published_at, "lang": article.lang,
         "role": role, "copied_from": copied_from, "similarity": round(similarity, 4),
+        "margin": None if margin is None else round(margin, 4),
         "copied_share": round(share, 4), "title": article.title,
     }  # fmt: skip
 

@@ -58,7 +58,8 @@ def write_tables(
 
 
 LAUNDERING_SQL = """
-SELECT group_id, url, domain, published_at, lang, role, similarity, copied_share, copied_from,
+SELECT group_id, url, domain, published_at, lang, role, similarity, margin, copied_share,
+       copied_from,
        article_id, title
 FROM laundering ORDER BY group_id, published_at NULLS LAST, url, article_id
 """
