@@ -5,7 +5,7 @@ Writes benchmarks/results/simulated.{json,md}.
 
 For each size: simulate organic activity with planted groups (retweet rings,
 link networks, copy-paste text, hashtag campaigns), load it into a workspace,
-run coordination detection (all default exact-match signals, the test, the
+run coordination detection (all default signals, near_duplicate included; the test, the
 communities) in a fresh process timed with its peak memory, and compare the
 accounts in campaigns with the planted accounts. Then the same on purely
 organic data (no planted groups): every account in a campaign is a false flag.
@@ -52,6 +52,15 @@ def _load(posts: int, planted: bool, seed: int, path: Path) -> tuple[list[str], 
     return planted_ids, len(active)
 
 
+def _signal_seconds(stdout: str) -> dict[str, dict]:
+    """Per-signal pairs, significant pairs and seconds from DETECT's output lines."""
+    signals = {}
+    for line in stdout.splitlines()[1:]:
+        name, pairs, significant, seconds = line.split()
+        signals[name] = {"pairs": int(pairs), "significant": int(significant), "s": float(seconds)}
+    return signals
+
+
 def _flagged(path: Path) -> set[str]:
     with Workspace(path, read_only=True) as ws:
         rows = ws.sql("SELECT account_id FROM campaign_accounts WHERE campaign_id IS NOT NULL")
@@ -63,7 +72,17 @@ def run_size(posts: int, seed: int, work: Path, memory_limit: str) -> dict:
     for planted in (True, False):
         path = work / f"sim-{posts}-{planted}.duckdb"
         planted_ids, active = _load(posts, planted, seed, path)
-        run = timed([sys.executable, "-c", DETECT, str(path), memory_limit])
+        try:
+            run = timed([sys.executable, "-c", DETECT, str(path), memory_limit])
+        except RuntimeError as error:  # e.g. killed by the kernel when memory runs out
+            path.unlink(missing_ok=True)
+            result["planted" if planted else "organic"] = {
+                "active_accounts": active,
+                "status": "detection failed",
+                "reason": str(error)[-500:],
+            }
+            break
+        run["signals"] = _signal_seconds(run["stdout"])
         flagged = _flagged(path)
         if planted:
             hits = flagged & set(planted_ids)
@@ -115,17 +134,41 @@ def _report(results: dict) -> list[str]:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in results["sizes"]:
-        p, o = size["planted"], size["organic"]
+        p, o = size["planted"], size.get("organic")
+        if "status" in p or o is None or "status" in o:
+            failed = p if "status" in p else o
+            lines.append(
+                f"| {size['posts']:,} | {failed.get('active_accounts') or ''} | "
+                f"{failed['status']}: {size.get('note', failed['reason'])} |"
+            )
+            continue
         lines.append(
             f"| {size['posts']:,} | {p['active_accounts']:,} | {p['planted_accounts']:,} | "
             f"{p['flagged']:,} | {p['precision']} | {p['recall']} | {p['detect']['seconds']} | "
             f"{p['detect']['peak_mib']} | {o['falsely_flagged']} | {o['per_100k_accounts']} | "
             f"{o['detect']['seconds']} |"
         )
+    done = [s for s in results["sizes"] if "detect" in s["planted"]]
+    names = list(done[0]["planted"]["detect"]["signals"]) if done else []
+    lines += [
+        "",
+        "Seconds per signal inside detection (planted / organic run; includes each signal's "
+        "preparation, e.g. near_duplicate's MinHash/LSH clustering):",
+        "",
+        "| posts | " + " | ".join(names) + " |",
+        "|---:|" + "---:|" * len(names),
+    ]
+    for size in results["sizes"]:
+        if "detect" not in size["planted"] or "detect" not in size.get("organic", {}):
+            continue
+        p, o = size["planted"]["detect"]["signals"], size["organic"]["detect"]["signals"]
+        cells = [f"{p[n]['s']} / {o[n]['s']}" if n in p and n in o else "" for n in names]
+        lines.append(f"| {size['posts']:,} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "detect s: the whole coordination step (all default signals, the null-model test, "
-        "Leiden, campaign tables) in a fresh process, including start-up.",
+        "Leiden, campaign tables) in a fresh process, including start-up; peak MiB: that "
+        "process's peak resident memory (planted run).",
     ]
     return lines
 

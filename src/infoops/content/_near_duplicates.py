@@ -125,11 +125,11 @@ def minhash(blocks: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     return np.ascontiguousarray(values.T)
 
 
-def band_keys(values: np.ndarray) -> np.ndarray:
-    """(n, BANDS) uint64: one hash of each band's ``ROWS`` values."""
-    rows = values.reshape(len(values), BANDS, ROWS).astype(np.uint64)
+def band_key(values: np.ndarray, band: int, texts: np.ndarray) -> np.ndarray:
+    """One uint64 hash per text (rows ``texts``) of band ``band``'s ``ROWS`` values."""
+    rows = values[texts, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
     with np.errstate(over="ignore"):
-        mixed = (rows * _BAND_MIX).sum(axis=2, dtype=np.uint64)
+        mixed = (rows * _BAND_MIX).sum(axis=1, dtype=np.uint64)
         return mixed ^ (mixed >> np.uint64(29))
 
 
@@ -156,22 +156,19 @@ def near_duplicate_clusters(
 
     Returns the table (key, cluster) of every text in a cluster of two or more
     distinct texts (cluster = its earliest member's position), and the
-    signatures of those texts for per-pair similarity.
+    signatures of those texts for per-pair similarity. Memory: the signatures
+    (256 bytes a text) and one band at a time.
     """
-    keys_parts, sig_parts = [], []
-    for keys, values in signatures(con, texts_sql):
-        keys_parts.append(keys)
-        sig_parts.append(values)
-    if not keys_parts:
-        return _empty_clusters(), Signatures(
-            np.empty(0, np.uint64), np.empty((0, NUM_PERM), np.uint32)
-        )
-    keys = np.concatenate(keys_parts)
-    values = np.concatenate(sig_parts)
-    del keys_parts, sig_parts
-    left, right = _candidate_links(band_keys(values), values[:, 0] != _MAX)
-    similar = (values[left] == values[right]).mean(axis=1) >= threshold
-    left, right = left[similar], right[similar]
+    total = con.sql(f"SELECT count(*) FROM ({texts_sql})").fetchall()[0][0]
+    keys = np.empty(total, dtype=np.uint64)
+    values = np.empty((total, NUM_PERM), dtype=np.uint32)
+    filled = 0
+    for batch_keys, batch_values in signatures(con, texts_sql):
+        keys[filled : filled + len(batch_keys)] = batch_keys
+        values[filled : filled + len(batch_keys)] = batch_values
+        filled += len(batch_keys)
+    keys, values = keys[:filled], values[:filled]
+    left, right = _similar_links(values, threshold)
     members = np.unique(np.concatenate([left, right]))
     if len(members) == 0:
         return _empty_clusters(), Signatures(
@@ -193,21 +190,28 @@ def near_duplicate_clusters(
     return clusters, Signatures(keys[members], values[members])
 
 
-def _candidate_links(bands: np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(member, leader) position pairs: each text and the earliest text of every bucket it is in."""
-    positions = np.flatnonzero(usable)
-    lefts, rights = [], []
-    for band in range(BANDS):
-        buckets = bands[positions, band]
+VERIFY_CHUNK = 250_000  # links compared at once: 128 MB of signature rows
+
+
+def _similar_links(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """(member, leader) positions of verified links: in every band, each text is compared
+    with the earliest text of its bucket and kept when the estimate reaches the threshold."""
+    positions = np.flatnonzero(values[:, 0] != _MAX)
+    size = np.int64(max(len(values), 1))
+    found: list[np.ndarray] = []
+    for band in range(BANDS if len(positions) > 1 else 0):
+        buckets = band_key(values, band, positions)
         order = np.argsort(buckets, kind="stable")  # equal buckets keep position order
         ordered = buckets[order]
         starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
         leader = order[starts][np.cumsum(starts) - 1]
         linked = order != leader
-        lefts.append(positions[order[linked]])
-        rights.append(positions[leader[linked]])
-    size = np.int64(len(bands))
-    pairs = np.unique(np.concatenate(lefts) * size + np.concatenate(rights))
+        members, leaders = positions[order[linked]], positions[leader[linked]]
+        for low in range(0, len(members), VERIFY_CHUNK):
+            m, lead = members[low : low + VERIFY_CHUNK], leaders[low : low + VERIFY_CHUNK]
+            keep = (values[m] == values[lead]).mean(axis=1) >= threshold
+            found.append(m[keep] * size + lead[keep])
+    pairs = np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
     return pairs // size, pairs % size
 
 
