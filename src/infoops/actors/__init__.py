@@ -1,0 +1,17 @@
+"""Actors: who is behind what is shared.
+
+The state-media registry (domains and handles of state-affiliated outlets, by
+country and typology, from the State Media Matrix) and the posts that amplify
+them.
+"""
+
+from ._matching import account_state_media, match_state_media
+from ._registry import bundled_registry, read_matrix, write_registry
+
+__all__ = [
+    "account_state_media",
+    "bundled_registry",
+    "match_state_media",
+    "read_matrix",
+    "write_registry",
+]
