@@ -31,10 +31,21 @@ def reference() -> str:
         "",
     ]
     parts += ["## infoops", "", "```", _help(runner, []), "```", ""]
-    for name in group.list_commands(None):  # type: ignore[arg-type]
-        text = _help(runner, [name])
-        parts += [f"## infoops {name}", "", "```", text, "```", ""]
+    for path in command_paths(group):
+        text = _help(runner, path)
+        parts += [f"## infoops {' '.join(path)}", "", "```", text, "```", ""]
     return "\n".join(parts)
+
+
+def command_paths(group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command and sub-command, as the words after ``infoops``."""
+    paths = []
+    for name in group.list_commands(None):  # type: ignore[arg-type]
+        command = group.get_command(None, name)  # type: ignore[arg-type]
+        paths.append([*prefix, name])
+        if hasattr(command, "list_commands"):
+            paths += command_paths(command, (*prefix, name))
+    return paths
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 from test_coordination import Posts
+from typer.testing import CliRunner
 
 from infoops.actors import account_state_media, bundled_registry, match_state_media, read_matrix
+from infoops.cli import app
 from infoops.errors import InputError
 
 MATRIX = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "state_media"
@@ -62,4 +65,37 @@ def test_links_mentions_and_subdomains_match_state_media(tmp_path):
         ("link", "rt.com", "Russia"),
         ("mention", "rt", "Russia"),
     ]
-    assert account_state_media(ws.con).fetchall() == [("amplifier", "Russia", 3, 0.75)]
+    # account, country, posts, share of its posts, by link / mention / reshare, outlets
+    assert account_state_media(ws.con).fetchall() == [
+        ("amplifier", "Russia", 3, 0.75, 2, 1, 0, "RT")
+    ]
+
+
+def test_cli_update_and_match_write_actors_csv(tmp_path):
+    posts = Posts()
+    posts.add(
+        "amplifier", 0, "read https://news.example.net/1", urls=["https://news.example.net/1"]
+    )
+    posts.add("amplifier", 10, "nothing here")
+    posts.workspace(tmp_path).close()  # checks the CSV ingests; the CLI uses its own file
+    csv_path = tmp_path / "posts.csv"
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text(
+        "Region,Country,Media company,Main assets,URL,Typology,Twitter Link\n"
+        "Europe,Examplia,Example Media,Example News,https://www.example.net/,SC,\n",
+        encoding="utf-8",
+    )
+    ws, out = tmp_path / "ws.duckdb", tmp_path / "out"
+    runner = CliRunner()
+    for args in (["ingest", str(csv_path), "-w", str(ws)],
+                 ["actors", "update", str(matrix), "-w", str(ws)],
+                 ["actors", "match", "-w", str(ws), "--out", str(out)]):  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    with open(out / "actors.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["account_id"], r["country"], r["posts"], r["share"]) for r in rows] == [
+        ("amplifier", "Examplia", "1", "0.5")
+    ]
+    bad = runner.invoke(app, ["actors", "update", str(csv_path), "-w", str(ws)])
+    assert bad.exit_code == 1 and "missing columns" in bad.output

@@ -12,11 +12,19 @@ from infoops.ingest import FORMATS
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def test_cli_reference_covers_every_command_and_option():
-    reference = (DOCS / "cli.md").read_text()
-    group = get_command(app)
+def _commands(group=None, prefix=()):
+    """(words after infoops, command) for every command and sub-command."""
+    group = group or get_command(app)
     for name in group.list_commands(None):
         command = group.get_command(None, name)
+        yield " ".join((*prefix, name)), command
+        if hasattr(command, "list_commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_cli_reference_covers_every_command_and_option():
+    reference = (DOCS / "cli.md").read_text()
+    for name, command in _commands():
         assert f"## infoops {name}" in reference, "run python docs/generate_cli_reference.py"
         for param in command.params:
             for flag in param.opts:
@@ -25,9 +33,7 @@ def test_cli_reference_covers_every_command_and_option():
 
 
 def test_every_command_has_help_with_an_example():
-    group = get_command(app)
-    for name in group.list_commands(None):
-        command = group.get_command(None, name)
+    for name, command in _commands():
         assert command.help and len(command.help) > 40, name
         if name != "formats":
             assert "Example:" in command.help, f"'infoops {name}' help has no Example block"

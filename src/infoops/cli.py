@@ -32,6 +32,7 @@ from .engine import (
     IngestReport,
     LaunderingReport,
     Workspace,
+    run_actors,
     run_coordination,
     run_laundering,
 )
@@ -387,6 +388,7 @@ def run(
         _print_ingest(ingested)
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
             report = run_coordination(ws, config, out=out_dir, on_step=_step)
+            amplified = run_actors(ws, out_dir)
             has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
             washed = (
                 _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
@@ -394,6 +396,7 @@ def run(
     except InfoopsError as exc:
         _fail(str(exc))
     _print_coordination(report, out_dir)
+    _print_actors(amplified, out_dir)
     if washed is not None:
         _print_laundering(washed, out_dir)
     if ingested.errors:
@@ -471,6 +474,67 @@ def laundering(
     except InfoopsError as exc:
         _fail(str(exc))
     _print_laundering(report, out_dir)
+
+
+actors_app = typer.Typer(
+    help="State media: the registry of state-affiliated outlets and the posts that amplify "
+    "them.\n\n\b\nExample:\n    infoops actors match -w case.duckdb --out results/",
+    no_args_is_help=True,
+)
+app.add_typer(actors_app, name="actors")
+
+
+@actors_app.command("match")
+def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+    """Find posts that link to, mention or reshare state media; write actors.csv.
+
+    The registry is the workspace's (see `infoops actors update`), else the one
+    shipped with infoops (the Alliance for Securing Democracy's State Media
+    Matrix, MIT). actors.csv: per account and country, the posts that amplify
+    that country's state media and their share of the account's posts.
+
+    \b
+    Example:
+        infoops actors match -w case.duckdb --out results/
+    """
+    try:
+        with Workspace(workspace) as ws:
+            result = run_actors(ws, out_dir)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_actors(result, out_dir)
+
+
+def _print_actors(result: dict[str, int], out_dir: Path) -> None:
+    out.print(
+        f"{result['posts']:,} post(s) by {result['accounts']:,} account(s) amplify state media",
+        highlight=False,
+    )
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+@actors_app.command("update")
+def actors_update(
+    matrix: Annotated[Path, typer.Argument(help="A newer State Media Matrix CSV.")],
+    workspace: WorkspaceOption,
+) -> None:
+    """Use a newer State Media Matrix CSV for this workspace's matching.
+
+    \b
+    Example:
+        infoops actors update State_Media_Matrix.csv -w case.duckdb
+    """
+    from .actors import read_matrix, save_registry
+
+    try:
+        registry = read_matrix(matrix)
+        with Workspace(workspace) as ws:
+            save_registry(ws.con, registry)
+    except (InfoopsError, OSError) as exc:
+        _fail(str(exc))
+    out.print(
+        f"registry of {registry.num_rows:,} identifiers saved in {workspace}", highlight=False
+    )
 
 
 @app.command()

@@ -5,7 +5,12 @@ country and typology, from the State Media Matrix) and the posts that amplify
 them.
 """
 
-from ._matching import account_state_media, match_state_media
+from ._matching import (
+    account_state_media,
+    match_state_media,
+    save_registry,
+    workspace_registry,
+)
 from ._registry import bundled_registry, read_matrix, write_registry
 
 __all__ = [
@@ -13,5 +18,7 @@ __all__ = [
     "bundled_registry",
     "match_state_media",
     "read_matrix",
+    "save_registry",
+    "workspace_registry",
     "write_registry",
 ]

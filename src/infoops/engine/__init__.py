@@ -1,7 +1,13 @@
 """Engine: the workspace (DuckDB), its schema and migrations, and loading into it."""
 
 from ._load import FileReport
-from ._pipeline import CoordinationReport, LaunderingReport, run_coordination, run_laundering
+from ._pipeline import (
+    CoordinationReport,
+    LaunderingReport,
+    run_actors,
+    run_coordination,
+    run_laundering,
+)
 from ._schema import TABLES
 from ._workspace import IngestReport, Workspace
 
@@ -12,6 +18,7 @@ __all__ = [
     "IngestReport",
     "LaunderingReport",
     "Workspace",
+    "run_actors",
     "run_coordination",
     "run_laundering",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..actors import account_state_media, match_state_media
 from ..content import (
     LaunderingConfig,
     articles_from_table,
@@ -15,7 +16,7 @@ from ..content import (
 )
 from ..detectors import BY_NAME, CoordinationConfig, SignalSummary, detect_coordination
 from ..graph import CampaignConfig, find_campaigns
-from ..report import write_gexf, write_laundering, write_tables
+from ..report import write_actors, write_gexf, write_laundering, write_tables
 from ._workspace import Workspace
 
 log = logging.getLogger("infoops")
@@ -125,3 +126,20 @@ def run_laundering(
     if out is not None:
         report.files = write_laundering(ws.con, out)
     return report
+
+
+def run_actors(ws: Workspace, out: Path | None = None) -> dict[str, int]:
+    """Match posts to the state-media registry (the workspace's, else the bundled one).
+
+    Writes the tables ``state_media_posts`` and ``account_state_media`` (and with
+    ``out``, actors.csv); returns posts matched and accounts amplifying state media.
+    """
+    posts = match_state_media(ws.con)
+    account_state_media(ws.con).create("account_state_media_new")
+    ws.con.execute("DROP TABLE IF EXISTS account_state_media")
+    ws.con.execute("ALTER TABLE account_state_media_new RENAME TO account_state_media")
+    accounts = ws.sql("SELECT count(DISTINCT account_id) FROM account_state_media").fetchall()[0][0]
+    result = {"posts": posts, "accounts": accounts}
+    if out is not None:
+        result |= write_actors(ws.con, out)
+    return result

@@ -85,6 +85,27 @@ def write_laundering(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
     }
 
 
+def _campaign_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The campaign column and join for account tables, when campaigns were detected."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'campaign_accounts'"
+    ).fetchall()[0][0]
+    if not found:
+        return "''", ""
+    return "coalesce(c.campaign_id, '')", "LEFT JOIN campaign_accounts c USING (account_id)"
+
+
+def write_actors(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """actors.csv: per account and country, the posts that amplify its state media."""
+    out.mkdir(parents=True, exist_ok=True)
+    campaign, join = _campaign_join(con)
+    sql = f"""SELECT s.account_id, {campaign} AS campaign_id, s.country, s.posts, s.share,
+                     s.by_link, s.by_mention, s.by_reshare, s.outlets
+              FROM account_state_media s {join}
+              ORDER BY s.country, s.posts DESC, s.account_id"""
+    return {"actors.csv": _csv(con, sql, out / "actors.csv")}
+
+
 PEER_COLUMNS = (
     "message_id",
     "user_id",
