@@ -25,6 +25,8 @@ from pathlib import Path
 
 from _common import machine, require_shared, timed, write_results
 
+from infoops.report._exports import PEER_COLUMNS
+
 INGEST = """
 import sys
 from infoops import Workspace
@@ -55,16 +57,6 @@ def _subset(source: Path, rows: int, target: Path) -> Path:
     return target
 
 
-PEER_HEADER = [
-    "message_id",
-    "user_id",
-    "username",
-    "repost_id",
-    "reply_id",
-    "message",
-    "timestamp",
-    "urls",
-]
 URL = re.compile(r"https?://[^\s<>\"'`]+")
 
 
@@ -76,7 +68,7 @@ def _to_peer_csv(source: Path, target: Path) -> int:
         open(target, "w", newline="", encoding="utf-8") as dst,
     ):
         writer = csv.writer(dst)
-        writer.writerow(PEER_HEADER)
+        writer.writerow(PEER_COLUMNS)
         for count, row in enumerate(csv.DictReader(src), start=1):
             stamp = datetime.fromisoformat(row["publish_date"]).replace(tzinfo=UTC)
             urls = " ".join(URL.findall(row["content"]))
