@@ -7,7 +7,10 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,3 +58,25 @@ def write_results(name: str, results: dict, lines: list[str]) -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def add_workspace_option(parser) -> None:
+    parser.add_argument(
+        "--workspace", type=Path, help="a workspace that already holds the IRA data"
+    )
+
+
+@contextmanager
+def ira_workspace(path: Path | None) -> Iterator:
+    """A workspace holding the whole IRA archive: ``path`` (ingested if it has no posts yet),
+    or a temporary one."""
+    from infoops import Workspace
+
+    tweets = require_shared("ira/tweets.csv.gz")
+    with (
+        tempfile.TemporaryDirectory(prefix="infoops-ira-") as tmp,
+        Workspace(path or Path(tmp) / "ira.duckdb") as ws,
+    ):
+        if ws.sql("SELECT count(*) FROM posts").fetchall()[0][0] == 0:
+            ws.ingest([tweets])
+        yield ws

@@ -14,15 +14,12 @@ accounts that are in any campaign.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
 import pandas as pd
-from _common import machine, require_shared, write_results
+from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from infoops import Workspace
 from infoops.engine import run_coordination
 
 ENGLISH_TROLLS = ("RightTroll", "LeftTroll", "Fearmonger", "HashtagGamer", "NewsFeed")
@@ -61,17 +58,10 @@ def evaluate(accounts: pd.DataFrame, labels: pd.DataFrame) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--workspace", type=Path, help="a workspace that already holds the IRA data"
-    )
+    add_workspace_option(parser)
     args = parser.parse_args()
-    tweets = require_shared("ira/tweets.csv.gz")
     labels = pd.read_csv(require_shared("ira/authors.csv"))
-    folder = Path(tempfile.mkdtemp(prefix="infoops-ira-"))
-    path = args.workspace or folder / "ira.duckdb"
-    with Workspace(path) as ws:
-        if not args.workspace:
-            ws.ingest([tweets])
+    with ira_workspace(args.workspace) as ws:
         started = time.perf_counter()
         report = run_coordination(ws)
         seconds = time.perf_counter() - started

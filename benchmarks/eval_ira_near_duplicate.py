@@ -16,11 +16,10 @@ itself is recorded by hand in the results file's last section.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-from _common import machine, require_shared, write_results
+from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 
 from infoops import Workspace
 from infoops.detectors import CoordinationConfig, detect_coordination
@@ -83,22 +82,15 @@ def evaluate(ws: Workspace, window: float, authors: Path, sample: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--workspace", type=Path, help="a workspace that already holds the IRA data"
-    )
+    add_workspace_option(parser)
     parser.add_argument("--sample", type=int, default=40)
     args = parser.parse_args()
-    tweets = require_shared("ira/tweets.csv.gz")
     authors = require_shared("ira/authors.csv")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = args.workspace or Path(tmp) / "ira.duckdb"
-        with Workspace(path) as ws:
-            if ws.sql("SELECT count(*) FROM posts").fetchall()[0][0] == 0:
-                ws.ingest([tweets])
-            results = {
-                "machine": machine(),
-                "windows": [evaluate(ws, w, authors, args.sample) for w in (60.0, 300.0)],
-            }
+    with ira_workspace(args.workspace) as ws:
+        results = {
+            "machine": machine(),
+            "windows": [evaluate(ws, w, authors, args.sample) for w in (60.0, 300.0)],
+        }
     write_results("ira_near_duplicate", results, _report(results))
 
 

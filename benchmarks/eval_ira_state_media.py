@@ -13,12 +13,9 @@ attributed offline; mentions can).
 from __future__ import annotations
 
 import argparse
-import tempfile
-from pathlib import Path
 
-from _common import machine, require_shared, write_results
+from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 
-from infoops import Workspace
 from infoops.engine import run_actors
 
 SQL = """
@@ -48,18 +45,10 @@ ORDER BY b.tweets DESC
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--workspace", type=Path, help="a workspace that already holds the IRA data"
-    )
+    add_workspace_option(parser)
     args = parser.parse_args()
-    tweets = require_shared("ira/tweets.csv.gz")
     authors = require_shared("ira/authors.csv")
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        Workspace(args.workspace or Path(tmp) / "ira.duckdb") as ws,
-    ):
-        if ws.sql("SELECT count(*) FROM posts").fetchall()[0][0] == 0:
-            ws.ingest([tweets])
+    with ira_workspace(args.workspace) as ws:
         summary = run_actors(ws)
         linked = ws.sql(
             """SELECT count(*) FILTER (len(urls) > 0),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from .._tables import store_arrow
 from ._registry import bundled_registry
 
 # A platform's posts mention handles of that platform (X posts mention X accounts).
@@ -61,11 +62,7 @@ def workspace_registry(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def save_registry(con: duckdb.DuckDBPyConnection, registry: pa.Table) -> None:
     """Keep ``registry`` (e.g. from a newer Matrix CSV) in the workspace for later matching."""
-    con.register("new_registry", registry)
-    try:
-        con.execute("CREATE OR REPLACE TABLE state_media_registry AS SELECT * FROM new_registry")
-    finally:
-        con.unregister("new_registry")
+    store_arrow(con, "state_media_registry", registry)
 
 
 def match_state_media(con: duckdb.DuckDBPyConnection, registry: pa.Table | None = None) -> int:

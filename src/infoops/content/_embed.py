@@ -17,9 +17,6 @@ from functools import cache
 import numpy as np
 
 DIMENSIONS = 512
-SUPPORTED_LANGUAGES = frozenset(
-    ["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"]
-)  # as documented by the model's authors
 MAX_SENTENCE_CHARS = 600
 
 # A sentence ends at . ! ? (and their CJK forms) before a space or the end, or at a line break.

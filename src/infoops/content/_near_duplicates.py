@@ -54,10 +54,6 @@ class Signatures:
     keys: np.ndarray  # uint64 text keys
     values: np.ndarray  # (n, NUM_PERM) uint32
 
-    def similarity(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """Estimated Jaccard similarity of rows ``left[i]`` and ``right[i]``."""
-        return (self.values[left] == self.values[right]).mean(axis=1)
-
     def as_arrow(self) -> pa.Table:
         """(text_key, sig): one fixed-size list of NUM_PERM values per text."""
         flat = pa.array(self.values.reshape(-1), pa.uint32())

@@ -97,12 +97,12 @@ def _variants(signal: Signal) -> str:
     return " AND l.variant <> r.variant" if signal.variant else ""
 
 
-def _shared_count(signal: Signal, left: str = "obj", right: str = "obj") -> str:
+def _shared_count(signal: Signal, obj: str, left_variant: str, right_variant: str) -> str:
     """``k``: distinct shared objects; for variant signals, the distinct variants on the
     side with fewer (one long-running template is many shared texts, not one object)."""
     if signal.variant:
-        return "least(count(DISTINCT va), count(DISTINCT vb))"
-    return f"count(DISTINCT {left})"
+        return f"least(count(DISTINCT {left_variant}), count(DISTINCT {right_variant}))"
+    return f"count(DISTINCT {obj})"
 
 
 def pair_counts(
@@ -111,7 +111,7 @@ def pair_counts(
     """Per account pair: distinct shared objects ``k``, post pairs, each side's posts."""
     return con.sql(
         f"""
-        SELECT a, b, {_shared_count(signal)} AS k, count(*) AS n_evidence,
+        SELECT a, b, {_shared_count(signal, "obj", "va", "vb")} AS k, count(*) AS n_evidence,
                count(DISTINCT pa) AS posts_a, count(DISTINCT pb) AS posts_b,
                min(dt) AS min_dt
         FROM {table} GROUP BY a, b ORDER BY a, b
@@ -146,8 +146,7 @@ def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
         SELECT * FROM ev SEMI JOIN (SELECT obj FROM ev GROUP BY obj HAVING {having}) USING (obj)
     )
     SELECT l.a AS source, r.a AS target,
-           {_shared_count(signal, "l.obj").replace("va", "l.variant").replace("vb", "r.variant")}
-           AS k, count(*) AS n_evidence,
+           {_shared_count(signal, "l.obj", "l.variant", "r.variant")} AS k, count(*) AS n_evidence,
            count(DISTINCT l.pid) AS posts_source, count(DISTINCT r.pid) AS posts_target
     FROM (SELECT e.*, e.bucket + s.shift AS probe
           FROM kept e, (VALUES (-1), (0), (1)) AS s(shift)) l

@@ -145,7 +145,11 @@ def raw_pairs(
     window = chosen.window_s if window_s is None else window_s
     if chosen.prepare:
         chosen.prepare(con, config or CoordinationConfig(windows={signal: window}))
-    return con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))).to_arrow_table()
+    pairs = con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts)))
+    table = pairs.to_arrow_table()
+    for name in chosen.temp_tables:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return table
 
 
 def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:
@@ -179,11 +183,11 @@ def _run_signal(con, signal: Signal, config: CoordinationConfig) -> tuple[int, i
     cooccurrences(con, signal, options, table)
     pairs = pair_counts(con, table, signal).to_arrow_table()
     if pairs.num_rows == 0:
-        _drop(con, table)
+        _drop(con, table, signal)
         return 0, 0
     tested = _test_pairs(pairs, account_degrees(con, table, signal).to_arrow_table(), config)
     _store(con, signal, table, tested, config)
-    _drop(con, table)
+    _drop(con, table, signal)
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
 
 
@@ -268,6 +272,6 @@ def _fast_reshare(con, config: CoordinationConfig) -> tuple[int, int]:
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
 
 
-def _drop(con, table: str) -> None:
-    for name in (table, f"{table}_events", "near_dup_texts", "near_dup_sigs", "similar_texts"):
+def _drop(con, table: str, signal: Signal | None = None) -> None:
+    for name in (table, f"{table}_events", *(signal.temp_tables if signal else ())):
         con.execute(f"DROP TABLE IF EXISTS {name}")

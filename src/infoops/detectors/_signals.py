@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from .._tables import store_arrow
 from ..content import near_duplicate_clusters, similar_meaning_clusters
 from ..ingest._urls import SHORTENERS
 
@@ -42,6 +43,7 @@ class Signal:
     prepare: Callable[[duckdb.DuckDBPyConnection, Any], None] | None = None
     similarity_sql: str = "NULL"  # the two posts' similarity, from posts pa, pb and joins
     evidence_joins: str = ""  # tables the similarity needs, joined to posts pa and pb
+    temp_tables: tuple[str, ...] = ()  # made by ``prepare``; dropped when the signal is done
 
 
 def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
@@ -54,14 +56,6 @@ def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
     """
 
 
-def _temp_table(con: duckdb.DuckDBPyConnection, name: str, table) -> None:
-    con.register(f"{name}_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    finally:
-        con.unregister(f"{name}_arrow")
-
-
 def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, config: Any) -> None:
     """Temp tables ``near_dup_texts`` (text_key, cluster) and ``near_dup_sigs`` (text_key, sig)."""
     clusters, sigs = near_duplicate_clusters(
@@ -71,8 +65,8 @@ def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, config: Any) -> Non
            GROUP BY text_key ORDER BY min(created_at), text_key""",
         config.text_similarity,
     )
-    _temp_table(con, "near_dup_texts", clusters)
-    _temp_table(con, "near_dup_sigs", sigs.as_arrow())
+    store_arrow(con, "near_dup_texts", clusters, temporary=True)
+    store_arrow(con, "near_dup_sigs", sigs.as_arrow(), temporary=True)
 
 
 def _prepare_similar_meaning(con: duckdb.DuckDBPyConnection, config: Any) -> None:
@@ -84,7 +78,16 @@ def _prepare_similar_meaning(con: duckdb.DuckDBPyConnection, config: Any) -> Non
         config.meaning_similarity,
         config.window(BY_NAME["similar_meaning"]),
     )
-    _temp_table(con, "similar_texts", clusters)
+    store_arrow(con, "similar_texts", clusters, temporary=True)
+
+
+def _cluster_events(table: str) -> str:
+    """Events of posts whose text is in a cluster of ``table`` (text_key, cluster); the
+    text is the variant, so two posts of one cluster pair only when their texts differ."""
+    return f"""SELECT p.account_id, c.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
+                      p.text_key AS variant
+               FROM posts p JOIN {table} c USING (text_key)
+               WHERE p.post_type <> 'reshare'"""
 
 
 _NEAR_DUP_SIMILARITY = (
@@ -152,10 +155,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "near_duplicate",
         "Near-duplicate text",
-        f"""SELECT p.account_id, n.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
-                   p.text_key AS variant
-            FROM posts p JOIN near_dup_texts n USING (text_key)
-            WHERE p.post_type <> 'reshare'""",
+        _cluster_events("near_dup_texts"),
         60,
         "Accounts post nearly the same text (estimated Jaccard similarity of words and word "
         "pairs at least the threshold, 0.7 by default; identical texts are left to "
@@ -164,14 +164,12 @@ SIGNALS: tuple[Signal, ...] = (
         prepare=_prepare_near_duplicates,
         similarity_sql=_NEAR_DUP_SIMILARITY,
         evidence_joins=_NEAR_DUP_JOINS,
+        temp_tables=("near_dup_texts", "near_dup_sigs"),
     ),
     Signal(
         "similar_meaning",
         "Same message in other words or languages",
-        f"""SELECT p.account_id, s.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
-                   p.text_key AS variant
-            FROM posts p JOIN similar_texts s USING (text_key)
-            WHERE p.post_type <> 'reshare'""",
+        _cluster_events("similar_texts"),
         60,
         "Accounts post texts of the same meaning (cosine of multilingual sentence embeddings "
         "at least 0.65 by default), in other words or another language, within the window "
@@ -179,6 +177,7 @@ SIGNALS: tuple[Signal, ...] = (
         variant=True,
         prepare=_prepare_similar_meaning,
         default=False,
+        temp_tables=("similar_texts",),
     ),
     Signal(
         "co_reply",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._tables import store_arrow
 from ..actors import account_state_media, match_state_media
 from ..content import (
     LaunderingConfig,
@@ -105,12 +106,8 @@ def run_laundering(
     table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
     articles = articles_from_table(table, config.max_sentences)
     groups, changes = find_laundering(articles, config, on_progress=on_progress)
-    for name, result in (("laundering", groups), ("laundering_changes", changes)):
-        ws.con.register("result", result)
-        try:
-            ws.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM result")
-        finally:
-            ws.con.unregister("result")
+    store_arrow(ws.con, "laundering", groups)
+    store_arrow(ws.con, "laundering_changes", changes)
     roles = groups.column("role").to_pylist()
     report = LaunderingReport(
         articles=len(articles),

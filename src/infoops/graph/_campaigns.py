@@ -23,6 +23,8 @@ import duckdb
 import igraph
 import pyarrow as pa
 
+from .._tables import store_arrow
+
 
 @dataclass(frozen=True)
 class CampaignConfig:
@@ -46,11 +48,7 @@ def find_campaigns(con: duckdb.DuckDBPyConnection, config: CampaignConfig | None
     con.execute(_FUSED_SQL)
     edges = con.sql("SELECT source, target, weight FROM fused_edges").to_arrow_table()
     membership = _leiden(edges, config)
-    con.register("membership", membership)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE community AS SELECT * FROM membership")
-    finally:
-        con.unregister("membership")
+    store_arrow(con, "community", membership, temporary=True)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE campaign_ids AS
             SELECT community, 'C' || lpad((row_number() OVER (
