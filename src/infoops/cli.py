@@ -33,8 +33,11 @@ from .engine import (
     LaunderingReport,
     Workspace,
     run_actors,
+    run_claims,
     run_coordination,
+    run_integrity,
     run_laundering,
+    run_narratives,
 )
 from .errors import InfoopsError
 from .graph import CampaignConfig
@@ -364,6 +367,14 @@ def run(
     min_lift: MinLiftOption = 3.0,
     text_similarity: TextSimilarityOption = 0.7,
     meaning_similarity: MeaningSimilarityOption = 0.65,
+    analyse_content: Annotated[
+        bool,
+        typer.Option(
+            "--content/--no-content",
+            help="Also find narratives, known false claims and election-integrity tags "
+            "(a few minutes on a million posts).",
+        ),
+    ] = True,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -389,6 +400,7 @@ def run(
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
             report = run_coordination(ws, config, out=out_dir, on_step=_step)
             amplified = run_actors(ws, out_dir)
+            content = _content_steps(ws, out_dir) if analyse_content else None
             has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
             washed = (
                 _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
@@ -397,6 +409,8 @@ def run(
         _fail(str(exc))
     _print_coordination(report, out_dir)
     _print_actors(amplified, out_dir)
+    if content is not None:
+        _print_content(content, out_dir)
     if washed is not None:
         _print_laundering(washed, out_dir)
     if ingested.errors:
@@ -474,6 +488,172 @@ def laundering(
     except InfoopsError as exc:
         _fail(str(exc))
     _print_laundering(report, out_dir)
+
+
+def _content_steps(ws: Workspace, out_dir: Path) -> dict[str, dict[str, int]]:
+    console.print("Content - election-integrity tags ...", highlight=False)
+    integrity = run_integrity(ws, out_dir)
+    console.print("Content - known false claims ...", highlight=False)
+    claims = run_claims(ws, out_dir)
+    console.print("Content - narratives ...", highlight=False)
+    return {"integrity": integrity, "claims": claims, "narratives": run_narratives(ws, out_dir)}
+
+
+def _print_content(result: dict[str, dict[str, int]], out_dir: Path) -> None:
+    for name, counts in result.items():
+        if name == "integrity":
+            _print_integrity(counts, out_dir)
+        elif name == "claims":
+            _print_claims(counts, out_dir)
+        else:
+            _print_narratives(counts, out_dir)
+
+
+def _print_integrity(result: dict[str, int], out_dir: Path) -> None:
+    out.print(f"{result['texts']:,} distinct text(s) tagged for election integrity",
+              highlight=False)  # fmt: skip
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+def _print_claims(result: dict[str, int], out_dir: Path) -> None:
+    out.print(
+        f"{result['texts']:,} distinct text(s) state one of {result['claims']:,} known false "
+        f"claim(s) ({result['confirmed']:,} confirmed, the rest suggested)",
+        highlight=False,
+    )
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+def _print_narratives(result: dict[str, int], out_dir: Path) -> None:
+    out.print(f"{result['narratives']:,} narrative(s)", highlight=False)
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+@app.command()
+def narratives(
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    resolution: Annotated[
+        float, typer.Option(help="Higher gives more, smaller narratives (Leiden resolution).")
+    ] = 1.0,
+    min_posts: Annotated[int, typer.Option(help="Smaller narratives are left out.")] = 30,
+) -> None:
+    """Cluster posts and articles into narratives, in any language; write narratives.csv.
+
+    Multilingual word vectors of the shipped sentence encoder, k-means topics and
+    Leiden communities of similar topics (see docs/narratives.md). narratives.csv:
+    key terms, posts, accounts, time span, peak week, languages, the campaigns
+    that push it, cohesion, coherence (NPMI) and central examples;
+    narrative_volume.csv: posts per narrative and week.
+
+    \b
+    Example:
+        infoops narratives -w case.duckdb --out results/
+    """
+    from .content import NarrativeConfig
+
+    config = NarrativeConfig(resolution=resolution, min_posts=min_posts)
+    try:
+        with Workspace(workspace) as ws:
+            result = run_narratives(ws, out_dir, config)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_narratives(result, out_dir)
+
+
+@app.command()
+def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+    """Tag posts and articles that target the integrity of an election.
+
+    Tags: procedural (wrong when/where/how to vote), participation (suppression,
+    intimidation), fraud (rigged, stolen), delegitimisation (results or
+    institutions called illegitimate); each row of integrity_tags.csv names the
+    rule and the words that matched (see docs/claims_and_integrity.md). Posts
+    that amplify state media are listed too when `infoops actors match` ran.
+
+    \b
+    Example:
+        infoops integrity -w case.duckdb --out results/
+    """
+    try:
+        with Workspace(workspace) as ws:
+            result = run_integrity(ws, out_dir)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_integrity(result, out_dir)
+
+
+claims_app = typer.Typer(
+    help="Known false claims: match posts and articles to a catalogue of debunked claims "
+    "(EUvsDisinfo bundled, your own fact-checks added).\n\n\b\nExample:\n"
+    "    infoops claims match -w case.duckdb --out results/",
+    no_args_is_help=True,
+)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command("match")
+def claims_match(
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    confirm: Annotated[
+        float, typer.Option(help="Calibrated probability from which a match is confirmed.")
+    ] = 0.5,
+    suggest: Annotated[
+        float, typer.Option(help="Lowest probability reported, as 'suggested'.")
+    ] = 0.2,
+) -> None:
+    """Find posts and articles that state a known false claim; write claim_matches.csv.
+
+    Each row: status (match or suggested), the calibrated probability, the post
+    or article, the sentence that states the claim, the claim and the link to its
+    debunk. Probabilities were calibrated on held-out hand-written posts (see
+    docs/claims_and_integrity.md).
+
+    \b
+    Example:
+        infoops claims match -w case.duckdb --out results/ --confirm 0.6
+    """
+    from .content import ClaimMatchConfig
+
+    try:
+        with Workspace(workspace) as ws:
+            result = run_claims(ws, out_dir, ClaimMatchConfig(confirm=confirm, suggest=suggest))
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_claims(result, out_dir)
+
+
+@claims_app.command("add")
+def claims_add(
+    catalogue: Annotated[
+        Path, typer.Argument(help="CSV (claim, url columns) or ClaimReview JSON/JSONL.")
+    ],
+    workspace: WorkspaceOption,
+) -> None:
+    """Add your own known false claims (fact-checks) to this workspace's catalogue.
+
+    Accepts a CSV with a claim column (claim, claimReviewed, title or text) and a
+    URL column (url, review_url, link or id), schema.org ClaimReview objects, or
+    pages of the Google Fact Check Tools API ({"claims": [...]}).
+
+    \b
+    Example:
+        infoops claims add my_factchecks.csv -w case.duckdb
+    """
+    from .content import add_claims, read_claim_file
+
+    try:
+        claims = read_claim_file(catalogue)
+        with Workspace(workspace) as ws:
+            total = add_claims(ws.con, claims)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    out.print(
+        f"{claims.num_rows:,} claim(s) read from {catalogue}; the workspace now adds "
+        f"{total:,} to the bundled catalogue",
+        highlight=False,
+    )
 
 
 actors_app = typer.Typer(

@@ -7,12 +7,21 @@
   language identification;
 - content laundering: articles that copy or translate other articles
   (``find_laundering``), and posts that paste an article's text
-  (``link_posts_to_articles``).
+  (``link_posts_to_articles``);
+- narratives: posts and articles that tell one story in any language
+  (``find_narratives``), from fast multilingual word-vector embeddings
+  (``StaticEmbedder``);
+- known false claims: the bundled EUvsDisinfo catalogue and users' own
+  (``bundled_claims``, ``read_claim_file``) and matching (``match_claims``);
+- election-integrity tags by transparent rules (``tag_election_integrity``).
 """
 
 from ._alignment import alignment_matrix, corpus_margin, pair_alignment
 from ._article_posts import link_posts_to_articles
+from ._claim_catalogue import bundled_claims, read_claim_file, read_euvsdisinfo
+from ._claims import ClaimIndex, ClaimMatchConfig, add_claims, match_claims, workspace_claims
 from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
+from ._integrity import integrity_tags, tag_election_integrity
 from ._laundering import (
     Article,
     LaunderingConfig,
@@ -20,11 +29,26 @@ from ._laundering import (
     find_laundering,
     meaning_changes,
 )
+from ._narratives import NarrativeConfig, find_narratives
 from ._near_duplicates import Signatures, near_duplicate_clusters
 from ._semantic import similar_meaning_clusters
+from ._static_embed import StaticEmbedder
 
 __all__ = [
     "Article",
+    "ClaimIndex",
+    "ClaimMatchConfig",
+    "NarrativeConfig",
+    "StaticEmbedder",
+    "add_claims",
+    "bundled_claims",
+    "find_narratives",
+    "integrity_tags",
+    "match_claims",
+    "read_claim_file",
+    "read_euvsdisinfo",
+    "tag_election_integrity",
+    "workspace_claims",
     "LaunderingConfig",
     "SentenceEncoder",
     "Signatures",

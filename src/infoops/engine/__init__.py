@@ -5,8 +5,11 @@ from ._pipeline import (
     CoordinationReport,
     LaunderingReport,
     run_actors,
+    run_claims,
     run_coordination,
+    run_integrity,
     run_laundering,
+    run_narratives,
 )
 from ._schema import TABLES
 from ._workspace import IngestReport, Workspace
@@ -19,6 +22,9 @@ __all__ = [
     "LaunderingReport",
     "Workspace",
     "run_actors",
+    "run_claims",
     "run_coordination",
+    "run_integrity",
     "run_laundering",
+    "run_narratives",
 ]

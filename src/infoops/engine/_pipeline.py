@@ -10,14 +10,27 @@ from pathlib import Path
 from .._tables import store_arrow
 from ..actors import account_state_media, match_state_media
 from ..content import (
+    ClaimMatchConfig,
     LaunderingConfig,
+    NarrativeConfig,
     articles_from_table,
     find_laundering,
+    find_narratives,
     link_posts_to_articles,
+    match_claims,
+    tag_election_integrity,
 )
 from ..detectors import BY_NAME, CoordinationConfig, SignalSummary, detect_coordination
 from ..graph import CampaignConfig, find_campaigns
-from ..report import write_actors, write_gexf, write_laundering, write_tables
+from ..report import (
+    write_actors,
+    write_claims,
+    write_gexf,
+    write_integrity,
+    write_laundering,
+    write_narratives,
+    write_tables,
+)
 from ._workspace import Workspace
 
 log = logging.getLogger("infoops")
@@ -140,3 +153,34 @@ def run_actors(ws: Workspace, out: Path | None = None) -> dict[str, int]:
     if out is not None:
         result |= write_actors(ws.con, out)
     return result
+
+
+def run_claims(
+    ws: Workspace, out: Path | None = None, config: ClaimMatchConfig | None = None
+) -> dict[str, int]:
+    """Match posts and articles to known false claims (table ``claim_matches``; with
+    ``out``, claim_matches.csv); returns texts matched and claims found."""
+    matched = match_claims(ws.con, config)
+    confirmed, claims = ws.sql(
+        """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
+                  count(DISTINCT claim_id) FROM claim_matches"""
+    ).fetchall()[0]
+    result = {"texts": matched, "confirmed": confirmed, "claims": claims}
+    return result | (write_claims(ws.con, out) if out is not None else {})
+
+
+def run_integrity(ws: Workspace, out: Path | None = None) -> dict[str, int]:
+    """Tag election-integrity content (table ``integrity_tags``; with ``out``,
+    integrity_tags.csv, which also lists posts amplifying state media when matched)."""
+    result = {"texts": tag_election_integrity(ws.con)}
+    return result | (write_integrity(ws.con, out) if out is not None else {})
+
+
+def run_narratives(
+    ws: Workspace, out: Path | None = None, config: NarrativeConfig | None = None
+) -> dict[str, int]:
+    """Cluster posts and articles into narratives (tables ``text_narratives``,
+    ``article_narratives``, ``narrative_terms``; with ``out``, narratives.csv and
+    narrative_volume.csv); returns the narrative count."""
+    result = {"narratives": find_narratives(ws.con, config)}
+    return result | (write_narratives(ws.con, out) if out is not None else {})

@@ -85,14 +85,16 @@ def write_laundering(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
     }
 
 
-def _campaign_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """The campaign column and join for account tables, when campaigns were detected."""
+def _campaign_join(con: duckdb.DuckDBPyConnection, account: str = "") -> tuple[str, str]:
+    """The campaign column and join for account tables, when campaigns were detected;
+    ``account`` names the account column when more than one table has one."""
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'campaign_accounts'"
     ).fetchall()[0][0]
     if not found:
         return "''", ""
-    return "coalesce(c.campaign_id, '')", "LEFT JOIN campaign_accounts c USING (account_id)"
+    on = f"ON c.account_id = {account}" if account else "USING (account_id)"
+    return "coalesce(c.campaign_id, '')", f"LEFT JOIN campaign_accounts c {on}"
 
 
 def write_actors(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
@@ -182,3 +184,115 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
 
 
 __all__ = ["write_gexf", "write_tables"]
+
+
+def write_claims(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """claim_matches.csv: one row per post or article and a known claim it states."""
+    out.mkdir(parents=True, exist_ok=True)
+    campaign, join = _campaign_join(con)
+    sql = f"""
+        SELECT m.status, m.score, m.kind, p.post_id, p.account_id, {campaign} AS campaign_id,
+               p.created_at AS posted_at, NULL AS article_url, m.evidence, k.claim,
+               k.url AS claim_url, k.catalogue, k.date AS claim_date
+        FROM claim_matches m JOIN posts p USING (text_key)
+        JOIN claim_catalogue k USING (claim_id) {join}
+        WHERE m.kind = 'post'
+        UNION ALL
+        SELECT m.status, m.score, m.kind, NULL, NULL, '', a.published_at,
+               coalesce(a.url, a.source_file), m.evidence,
+               k.claim, k.url, k.catalogue, k.date
+        FROM claim_matches m JOIN articles a USING (article_id)
+        JOIN claim_catalogue k USING (claim_id)
+        WHERE m.kind = 'article'
+        ORDER BY status, score DESC, claim, post_id, article_url"""
+    return {"claim_matches.csv": _csv(con, sql, out / "claim_matches.csv")}
+
+
+def write_integrity(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """integrity_tags.csv: election-integrity tags of posts and articles with the matched
+    words, and posts that amplify foreign state media (tag foreign_state_amplification)."""
+    out.mkdir(parents=True, exist_ok=True)
+    campaign, join = _campaign_join(con, "p.account_id")
+    state_media = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'state_media_posts'"
+    ).fetchall()[0][0]
+    amplification = (
+        f"""UNION ALL
+        SELECT 'foreign_state_amplification', s.via, s.country || ': ' || s.outlet, 'post',
+               p.post_id, p.account_id, {campaign}, p.created_at, NULL, p.text
+        FROM state_media_posts s JOIN posts p ON p.rowid = s.post_rowid {join}"""
+        if state_media
+        else ""
+    )
+    sql = f"""
+        SELECT t.tag, t.rule, t.evidence, t.kind, p.post_id, p.account_id,
+               {campaign} AS campaign_id, p.created_at AS posted_at, NULL AS article_url, p.text
+        FROM integrity_tags t JOIN posts p USING (text_key) {join}
+        WHERE t.kind = 'post'
+        UNION ALL
+        SELECT t.tag, t.rule, t.evidence, t.kind, NULL, NULL, '', a.published_at,
+               coalesce(a.url, a.source_file), a.title
+        FROM integrity_tags t JOIN articles a USING (article_id)
+        WHERE t.kind = 'article'
+        {amplification}
+        ORDER BY 1, 8, 5, 9"""
+    return {"integrity_tags.csv": _csv(con, sql, out / "integrity_tags.csv")}
+
+
+def write_narratives(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """narratives.csv (one row per narrative) and narrative_volume.csv (posts per week)."""
+    out.mkdir(parents=True, exist_ok=True)
+    campaigns = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'campaign_accounts'"
+    ).fetchall()[0][0]
+    campaign = "c.campaign_id" if campaigns else "NULL::VARCHAR"
+    join = "LEFT JOIN campaign_accounts c USING (account_id)" if campaigns else ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW narrative_posts AS
+            SELECT n.narrative, p.account_id, p.created_at, coalesce(p.lang, 'unknown') AS lang,
+                   {campaign} AS campaign_id
+            FROM text_narratives n JOIN posts p USING (text_key) {join}"""
+    )
+    sql = """
+        WITH totals AS (
+            SELECT narrative, count(*) AS posts, count(DISTINCT account_id) AS accounts,
+                   min(created_at) AS first_post, max(created_at) AS last_post
+            FROM narrative_posts GROUP BY narrative),
+        peak AS (
+            SELECT narrative, arg_max(week, n * 1e9 - epoch(week)) AS peak_week
+            FROM (SELECT narrative, date_trunc('week', created_at)::DATE AS week, count(*) AS n
+                  FROM narrative_posts GROUP BY ALL) GROUP BY narrative),
+        langs AS (
+            SELECT narrative, string_agg(lang || ' ' || share || '%', ', '
+                                         ORDER BY n DESC, lang) AS languages
+            FROM (SELECT narrative, lang, count(*) AS n,
+                         round(100 * count(*) / sum(count(*)) OVER (PARTITION BY narrative))::INT
+                             AS share,
+                         row_number() OVER (PARTITION BY narrative ORDER BY count(*) DESC, lang)
+                             AS r
+                  FROM narrative_posts GROUP BY narrative, lang)
+            WHERE r <= 3 GROUP BY narrative),
+        pushers AS (
+            SELECT narrative, string_agg(campaign_id || ' (' || n || ')', '; '
+                                         ORDER BY n DESC, campaign_id) AS campaigns
+            FROM (SELECT narrative, campaign_id, count(*) AS n,
+                         row_number() OVER (PARTITION BY narrative
+                                            ORDER BY count(*) DESC, campaign_id) AS r
+                  FROM narrative_posts WHERE campaign_id IS NOT NULL
+                  GROUP BY narrative, campaign_id)
+            WHERE r <= 5 GROUP BY narrative),
+        articles AS (SELECT narrative, count(*) AS articles FROM article_narratives GROUP BY 1)
+        SELECT t.narrative, t.key_terms, s.posts, s.accounts, coalesce(a.articles, 0) AS articles,
+               s.first_post, s.last_post, k.peak_week, l.languages,
+               coalesce(c.campaigns, '') AS campaigns, t.cohesion, t.npmi, t.examples
+        FROM narrative_terms t JOIN totals s USING (narrative) JOIN peak k USING (narrative)
+        JOIN langs l USING (narrative) LEFT JOIN pushers c USING (narrative)
+        LEFT JOIN articles a USING (narrative)
+        ORDER BY t.narrative"""
+    volume = """SELECT narrative, date_trunc('week', created_at)::DATE AS week, count(*) AS posts,
+                       count(DISTINCT account_id) AS accounts
+                FROM narrative_posts GROUP BY ALL ORDER BY narrative, week"""
+    return {
+        "narratives.csv": _csv(con, sql, out / "narratives.csv"),
+        "narrative_volume.csv": _csv(con, volume, out / "narrative_volume.csv"),
+    }

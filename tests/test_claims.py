@@ -1,0 +1,135 @@
+"""Known false claims: the bundled catalogue, user catalogues, and matching quality."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_coordination import Posts
+from typer.testing import CliRunner
+
+from infoops import Workspace
+from infoops.cli import app
+from infoops.content import (
+    ClaimIndex,
+    ClaimMatchConfig,
+    bundled_claims,
+    match_claims,
+    read_claim_file,
+    read_euvsdisinfo,
+)
+from infoops.content._claims import calibrated
+from infoops.errors import InputError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from eval_claims import load_queries, reciprocal_rank, relevant_sets  # noqa: E402
+
+UKRAINE_CASE = "https://euvsdisinfo.eu/report/ukraine-interfered-in-us-elections/"
+
+
+@pytest.fixture(scope="module")
+def index() -> ClaimIndex:
+    return ClaimIndex(bundled_claims())
+
+
+def test_bundled_catalogue_has_real_cases_with_their_links():
+    claims = {r["claim_id"]: r for r in bundled_claims().to_pylist()}
+    assert len(claims) > 10_000
+    case = claims[UKRAINE_CASE]
+    assert case["claim"] == "Ukraine interfered in US elections"
+    assert case["date"] == "2019-09-27" and case["catalogue"] == "euvsdisinfo"
+
+
+def test_bundled_catalogue_is_the_database_rebuilt(shared_data):
+    assert read_euvsdisinfo(shared_data / "euvsdisinfo" / "posts.csv").equals(bundled_claims())
+
+
+def test_user_catalogues_in_three_formats(tmp_path):
+    csv_file = tmp_path / "mine.csv"
+    csv_file.write_text(
+        "Claim,URL,rating\nThe vote count was changed by satellites,https://fc.example/1,False\n"
+    )
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps({
+        "@type": "ClaimReview", "claimReviewed": "Ballots were printed in Bavaria",
+        "url": "https://fc.example/2", "datePublished": "2024-10-02T10:00:00Z",
+        "reviewRating": {"alternateName": "Fake"},
+    }))  # fmt: skip
+    api = tmp_path / "api.jsonl"
+    api.write_text(json.dumps({"claims": [{"text": "Postal votes arrive late on purpose",
+        "claimReview": [{"url": "https://fc.example/3", "textualRating": "Misleading",
+                         "languageCode": "en", "reviewDate": "2024-09-30"}]}]}) + "\n")  # fmt: skip
+    rows = [read_claim_file(p).to_pylist()[0] for p in (csv_file, review, api)]
+    assert [r["claim"] for r in rows] == [
+        "The vote count was changed by satellites",
+        "Ballots were printed in Bavaria",
+        "Postal votes arrive late on purpose",
+    ]
+    assert [r["rating"] for r in rows] == ["False", "Fake", "Misleading"]
+    assert rows[1]["date"] == "2024-10-02" and rows[2]["languages"] == "en"
+
+
+def test_unusable_catalogue_names_file_and_line(tmp_path):
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("name,score\nx,1\n")
+    with pytest.raises(InputError, match="wrong.csv.*claim column"):
+        read_claim_file(wrong)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"claimReviewed": "a", "url": "u"}\n{not json\n')
+    with pytest.raises(InputError, match="broken.jsonl, line 2"):
+        read_claim_file(broken)
+
+
+def test_article_stating_the_ukraine_claim_matches_its_case(shared_data, index):
+    ws = Workspace(memory=True)
+    ws.ingest([shared_data / "news"])
+    match_claims(ws.con, index=index)
+    found = ws.sql(
+        "SELECT status, score, evidence FROM claim_matches WHERE claim_id = ?",
+        params=[UKRAINE_CASE],
+    ).fetchall()
+    assert found and found[0][0] == "match", found
+    assert "Ukraine" in found[0][2]
+
+
+def test_held_out_hand_written_queries_are_found(index):
+    queries = [q for q in load_queries() if int(q["id"].split("-")[-1]) % 2 == 1]
+    relevant = relevant_sets(queries, index.claims, judged=True)
+    pools = index.candidates([q["text"] for q in queries], ClaimMatchConfig())
+    ranks, negatives_confirmed = [], 0
+    for rel, (pool, cosine, coverage) in zip(relevant, pools, strict=True):
+        probability = calibrated(cosine, coverage)
+        ranked = [int(pool[i]) for i in np.lexsort((pool, -probability))]
+        if rel:
+            ranks.append(reciprocal_rank(ranked, rel))
+        elif probability.max() >= ClaimMatchConfig().confirm:
+            negatives_confirmed += 1
+    assert np.mean(ranks) >= 0.68  # measured 0.73 (benchmarks/results/eval_claims.md)
+    assert np.mean([r > 0 for r in ranks]) >= 0.8  # recall@5, measured 0.85
+    assert negatives_confirmed == 0
+
+
+def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):
+    posts = Posts()
+    posts.add("a1", 0, "Wake up! The vote count in Ohio was changed by satellites, share this")
+    posts.add("a2", 60, "Lovely weather for a walk by the river this afternoon with the kids")
+    ws = posts.workspace(tmp_path)
+    path = tmp_path / "case.duckdb"
+    ws.con.execute(f"ATTACH '{path}' AS disk; COPY FROM DATABASE memory TO disk; DETACH disk")
+    ws.close()
+    (tmp_path / "mine.csv").write_text(
+        "claim,url\nThe vote count was changed by satellites,https://fc.example/1\n"
+    )
+    runner = CliRunner()
+    added = runner.invoke(app, ["claims", "add", str(tmp_path / "mine.csv"), "-w", str(path)])
+    assert added.exit_code == 0, added.output
+    done = runner.invoke(app, ["claims", "match", "-w", str(path), "--out", str(tmp_path / "o")])
+    assert done.exit_code == 0, done.output
+    rows = (tmp_path / "o" / "claim_matches.csv").read_text().splitlines()
+    assert rows[0].startswith("status,score,kind,post_id,account_id")
+    mine = [r for r in rows if "https://fc.example/1" in r]
+    assert len(mine) == 1 and mine[0].startswith("match,") and ",a1," in mine[0]
+    assert not any(",a2," in r for r in rows)

@@ -1,0 +1,100 @@
+"""Narratives: one story told in several languages is one narrative; runs repeat exactly."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+from test_coordination import Posts
+
+from infoops.content import NarrativeConfig, find_narratives
+from infoops.report import write_narratives
+
+# Three stories, each told in English, Russian and German by different accounts.
+STORIES = {
+    "fraud": {
+        "en": (["The election was stolen", "Thousands of ballots were faked",
+                "Dead people voted in this election", "The vote count was falsified"],
+               ["in Michigan", "by the officials", "again this year", "and nobody cares"]),
+        "ru": (["Выборы были украдены", "Тысячи бюллетеней подделали",
+                "На этих выборах голосовали мертвые", "Подсчет голосов сфальсифицировали"],
+               ["в Мичигане", "чиновниками", "снова в этом году", "и всем все равно"]),
+        "de": (["Die Wahl wurde gestohlen", "Tausende Stimmzettel wurden gefälscht",
+                "Bei dieser Wahl haben Tote gewählt", "Die Stimmenzählung wurde gefälscht"],
+               ["in Michigan", "von den Beamten", "auch dieses Jahr", "und niemand kümmert sich"]),
+    },
+    "football": {
+        "en": (["Our football team won the match", "The striker scored two goals",
+                "The coach praised the players", "Fans celebrated the victory in the stadium"],
+               ["last night", "in the final", "against the champions", "after a great game"]),
+        "ru": (["Наша футбольная команда выиграла матч", "Нападающий забил два гола",
+                "Тренер похвалил игроков", "Болельщики праздновали победу на стадионе"],
+               ["вчера вечером", "в финале", "против чемпионов", "после отличной игры"]),
+        "de": (["Unsere Fußballmannschaft hat das Spiel gewonnen", "Der Stürmer schoss zwei Tore",
+                "Der Trainer lobte die Spieler", "Die Fans feierten den Sieg im Stadion"],
+               ["gestern Abend", "im Finale", "gegen den Meister", "nach einem tollen Spiel"]),
+    },
+    "weather": {
+        "en": (["Heavy rain and strong wind are expected", "A storm warning was issued",
+                "Snow will fall in the mountains", "Temperatures drop below zero"],
+               ["tomorrow morning", "for the whole region", "this weekend", "across the north"]),
+        "ru": (["Ожидаются сильный дождь и ветер", "Объявлено штормовое предупреждение",
+                "В горах выпадет снег", "Температура опустится ниже нуля"],
+               ["завтра утром", "по всему региону", "в эти выходные", "на севере"]),
+        "de": (["Starker Regen und Wind werden erwartet", "Eine Sturmwarnung wurde ausgegeben",
+                "In den Bergen fällt Schnee", "Die Temperaturen fallen unter null"],
+               ["morgen früh", "für die ganze Region", "an diesem Wochenende", "im Norden"]),
+    },
+}  # fmt: skip
+
+
+def _workspace(tmp_path):
+    posts = Posts()
+    at = 0
+    for story, languages in STORIES.items():
+        for lang, (heads, tails) in languages.items():
+            for n, (head, tail) in enumerate(itertools.product(heads, tails)):
+                at += 3600
+                posts.add(f"{story}-{lang}-{n % 4}", at, f"{head} {tail}")
+    return posts.workspace(tmp_path)
+
+
+CONFIG = NarrativeConfig(min_posts=5, min_accounts=2)
+
+
+def test_a_story_in_three_languages_is_one_narrative(tmp_path):
+    ws = _workspace(tmp_path)
+    assert find_narratives(ws.con, CONFIG) >= 3
+    rows = ws.sql(
+        """SELECT n.narrative, p.account_id FROM text_narratives n JOIN posts p USING (text_key)"""
+    ).fetchall()
+    assert len(rows) >= 0.8 * 144  # few posts left out as noise
+    story_of = Counter()
+    languages_of: dict[int, set[str]] = {}
+    for narrative, account in rows:
+        story, lang, _ = account.split("-")
+        story_of[(narrative, story)] += 1
+        languages_of.setdefault(narrative, set()).add(lang)
+    # Purity: each narrative is (almost) one story...
+    for narrative in languages_of:
+        sizes = [n for (m, _), n in story_of.items() if m == narrative]
+        assert max(sizes) >= 0.9 * sum(sizes)
+    # ...and most stories' narratives mix languages rather than split by them.
+    assert sum(len(langs) >= 2 for langs in languages_of.values()) >= 2
+
+
+def test_narratives_repeat_exactly_and_are_described(tmp_path):
+    ws = _workspace(tmp_path)
+    find_narratives(ws.con, CONFIG)
+    first = ws.sql("SELECT * FROM text_narratives ORDER BY text_key").fetchall()
+    terms = ws.sql("SELECT * FROM narrative_terms ORDER BY narrative").fetchall()
+    find_narratives(ws.con, CONFIG)
+    assert ws.sql("SELECT * FROM text_narratives ORDER BY text_key").fetchall() == first
+    assert ws.sql("SELECT * FROM narrative_terms ORDER BY narrative").fetchall() == terms
+    files = write_narratives(ws.con, tmp_path)
+    header = (tmp_path / "narratives.csv").read_text().splitlines()[0]
+    assert header == ("narrative,key_terms,posts,accounts,articles,first_post,last_post,"
+                      "peak_week,languages,campaigns,cohesion,npmi,examples")  # fmt: skip
+    assert files["narratives.csv"] == len(terms) and files["narrative_volume.csv"] >= len(terms)
+    for _, key_terms, examples, cohesion, _ in terms:
+        assert key_terms and examples and 0 < cohesion <= 1
