@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from infoops.actors import account_state_media, bundled_registry, match_state_media, read_matrix
 from infoops.cli import app
 from infoops.errors import InputError
+from infoops.report import write_actors
 
 MATRIX = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "state_media"
 
@@ -99,3 +100,26 @@ def test_cli_update_and_match_write_actors_csv(tmp_path):
     ]
     bad = runner.invoke(app, ["actors", "update", str(csv_path), "-w", str(ws)])
     assert bad.exit_code == 1 and "missing columns" in bad.output
+
+
+def test_campaign_share_of_state_media_amplification(tmp_path):
+    posts = Posts()
+    posts.add("m1", 0, "read https://www.rt.com/news/1", urls=["https://www.rt.com/news/1"])
+    posts.add("m1", 10, "and https://sputniknews.com/a", urls=["https://sputniknews.com/a"])
+    posts.add("m2", 20, "my lunch today")
+    posts.add("m2", 30, "see https://www.cgtn.com/x", urls=["https://www.cgtn.com/x"])
+    posts.add("outsider", 40, "read https://www.rt.com/news/2", urls=["https://www.rt.com/news/2"])
+    ws = posts.workspace(tmp_path)
+    ws.con.execute(
+        """CREATE TABLE campaign_accounts AS SELECT * FROM (VALUES
+           ('m1', 'C001'), ('m2', 'C001'), ('outsider', NULL)) t(account_id, campaign_id)"""
+    )
+    match_state_media(ws.con)
+    account_state_media(ws.con).create("account_state_media")
+    files = write_actors(ws.con, tmp_path / "out")
+    assert files["campaign_actors.csv"] == 2
+    with open(tmp_path / "out" / "campaign_actors.csv", encoding="utf-8") as handle:
+        rows = [(r["campaign_id"], r["country"], r["posts"], r["share"], r["accounts_amplifying"])
+                for r in csv.DictReader(handle)]  # fmt: skip
+    # C001 posted 4 times: 2 amplify Russian state media (one account), 1 Chinese.
+    assert rows == [("C001", "Russia", "2", "0.5", "1"), ("C001", "China", "1", "0.25", "1")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -92,6 +93,13 @@ def test_run_command_writes_every_output(tmp_path):
     nodes = graph.findall(".//g:node", ns)
     assert {n.get("id") for n in nodes} >= in_campaigns
     assert len(graph.findall(".//g:edge", ns)) > 0
+    for name in ("narratives.csv", "narrative_volume.csv", "claim_matches.csv",
+                 "integrity_tags.csv", "actors.csv", "campaigns.json"):  # fmt: skip
+        assert (out / name).exists(), name
+    with open(out / "narratives.csv", newline="") as f:
+        assert len(list(csv.DictReader(f))) > 0
+    campaigns = json.loads((out / "campaigns.json").read_text())["campaigns"]
+    assert {c["campaign_id"] for c in campaigns} == {a["campaign_id"] for a in accounts} - {""}
 
 
 def test_ingest_table_is_idempotent():

@@ -54,3 +54,17 @@ def test_tags_reach_the_csv_with_posts_and_campaign_columns(tmp_path):
         ("participation", "a1", "don't vote")
     ]
     assert rows[0]["text"].endswith("<script>alert(1)</script>")  # data kept as written
+
+
+def test_sql_prefilter_lets_through_every_text_a_rule_tags(workspace):
+    """DuckDB's pass over all texts must never drop one the rules would tag."""
+    from infoops.content._integrity import _NORMALISED_SQL, prefilter_pattern
+
+    texts = [item["text"] for item in load()]
+    texts += ["Vote   by\\ntext: 59925!", "карусельщики на участке", "Die WAHL wurde gefälscht"]
+    tagged = [t for t in texts if integrity_tags(t)]
+    passes = workspace.con.execute(
+        f"SELECT regexp_matches({_NORMALISED_SQL.format('t')}, ?) FROM unnest(?::VARCHAR[]) u(t)",
+        [prefilter_pattern(), tagged],
+    ).fetchall()
+    assert len(tagged) > 150 and all(ok for (ok,) in passes)

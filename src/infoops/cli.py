@@ -42,6 +42,7 @@ from .engine import (
 from .errors import InfoopsError
 from .graph import CampaignConfig
 from .ingest import FORMATS, Source
+from .report import write_briefing, write_campaigns
 
 app = typer.Typer(
     help="Find foreign influence operations in social-media posts and news articles.",
@@ -405,6 +406,7 @@ def run(
             washed = (
                 _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
             )
+            campaigns = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
     except InfoopsError as exc:
         _fail(str(exc))
     _print_coordination(report, out_dir)
@@ -413,6 +415,7 @@ def run(
         _print_content(content, out_dir)
     if washed is not None:
         _print_laundering(washed, out_dir)
+    _print_files(out_dir, campaigns)
     if ingested.errors:
         raise typer.Exit(1)
 
@@ -581,6 +584,33 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
     except InfoopsError as exc:
         _fail(str(exc))
     _print_integrity(result, out_dir)
+
+
+@app.command()
+def report(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+    """Write briefing.html and campaigns.json: each campaign, its evidence, a confidence.
+
+    briefing.html is one self-contained page (no network access, post text
+    escaped): executive summary, volume over time, campaigns ranked, the network,
+    one section per campaign, method and limits, and the input files' hashes.
+
+    For each campaign: accounts, the signals that tie them (grouped into
+    independent families), time span and daily activity, languages, the
+    strongest edges with a pair of posts each, narratives, known false claims,
+    state media amplified, election-integrity tags, laundered articles, DISARM
+    techniques, and an assessment sentence with low / moderate / high confidence
+    and the reasons that set it (see docs/campaigns.md).
+
+    \b
+    Example:
+        infoops report -w case.duckdb --out results/
+    """
+    try:
+        with Workspace(workspace) as ws:
+            files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
+    except InfoopsError as exc:
+        _fail(str(exc))
+    _print_files(out_dir, files)
 
 
 claims_app = typer.Typer(

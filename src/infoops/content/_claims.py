@@ -56,8 +56,8 @@ class ClaimMatchConfig:
     runner_up_gap: float = 0.25  # ...within this probability of the best one
     min_words: int = 4  # shorter texts carry no checkable claim
     candidates: int = 20  # from BM25 and from the encoder, each
-    prefilter_similarity: float = 0.45  # static cosine that lets a text through pass 1
-    prefilter_coverage: float = 0.35  # or claim-term coverage that does
+    prefilter_similarity: float = 0.5  # static cosine that lets a text through pass 1
+    prefilter_coverage: float = 0.5  # or claim-term coverage that does
 
 
 @cache

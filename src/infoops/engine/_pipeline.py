@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from .._tables import store_arrow
 from ..actors import account_state_media, match_state_media
 from ..content import (
@@ -84,6 +86,7 @@ def run_coordination(
     if on_step:
         on_step("communities")
     report.campaigns = find_campaigns(ws.con, campaign_config)
+    _store_settings(ws, config, campaign_config or CampaignConfig(), report.signals)
     if out is not None:
         if on_step:
             on_step("outputs")
@@ -91,6 +94,26 @@ def run_coordination(
         nodes, edges = write_gexf(ws.con, out / "network.gexf")
         report.files["network.gexf"] = nodes
     return report
+
+
+def _store_settings(
+    ws: Workspace, config: CoordinationConfig, campaigns: CampaignConfig, signals: list
+) -> None:
+    """Keep the options of the last detection in the workspace, for the briefing's method."""
+    settings = {
+        "signals": " ".join(f"{s.signal} ({s.window_s:g} s)" for s in signals),
+        "fdr": config.fdr,
+        "max_object_accounts": config.max_object_accounts,
+        "min_shared": config.min_shared,
+        "min_lift": config.min_lift,
+        "text_similarity": config.text_similarity,
+        "meaning_similarity": config.meaning_similarity,
+        "min_campaign_accounts": campaigns.min_accounts,
+        "leiden_resolution": campaigns.resolution,
+        "seed": campaigns.seed,
+    }
+    table = pa.table({"setting": list(settings), "value": [str(v) for v in settings.values()]})
+    store_arrow(ws.con, "coordination_settings", table)
 
 
 @dataclass

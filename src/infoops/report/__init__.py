@@ -1,7 +1,9 @@
-"""Outputs: files for other tools (CSV, GEXF) and, later, the briefing."""
+"""Outputs: files for other tools (CSV, GEXF, campaigns.json) and the briefing."""
 
+from ._briefing import briefing_html, write_briefing
 from ._exports import (
     write_actors,
+    write_campaigns,
     write_claims,
     write_gexf,
     write_integrity,
@@ -12,7 +14,10 @@ from ._exports import (
 )
 
 __all__ = [
+    "briefing_html",
+    "write_briefing",
     "write_actors",
+    "write_campaigns",
     "write_claims",
     "write_gexf",
     "write_integrity",

@@ -6,6 +6,7 @@ and other tools rely on it, so columns are only ever added, never renamed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -98,14 +99,40 @@ def _campaign_join(con: duckdb.DuckDBPyConnection, account: str = "") -> tuple[s
 
 
 def write_actors(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
-    """actors.csv: per account and country, the posts that amplify its state media."""
+    """actors.csv: per account and country, the posts that amplify its state media;
+    campaign_actors.csv (when campaigns were found): the same per campaign."""
     out.mkdir(parents=True, exist_ok=True)
     campaign, join = _campaign_join(con)
     sql = f"""SELECT s.account_id, {campaign} AS campaign_id, s.country, s.posts, s.share,
                      s.by_link, s.by_mention, s.by_reshare, s.outlets
               FROM account_state_media s {join}
               ORDER BY s.country, s.posts DESC, s.account_id"""
-    return {"actors.csv": _csv(con, sql, out / "actors.csv")}
+    files = {"actors.csv": _csv(con, sql, out / "actors.csv")}
+    if campaign != "''":
+        files["campaign_actors.csv"] = _csv(con, _CAMPAIGN_ACTORS_SQL, out / "campaign_actors.csv")
+    return files
+
+
+# Per campaign and country: how much of the campaign's activity amplifies that state media.
+_CAMPAIGN_ACTORS_SQL = """
+WITH campaign_posts AS (
+    SELECT c.campaign_id, count(*) AS posts, count(DISTINCT p.account_id) AS accounts
+    FROM posts p JOIN campaign_accounts c USING (account_id)
+    WHERE c.campaign_id IS NOT NULL GROUP BY 1),
+amplified AS (
+    SELECT c.campaign_id, s.country, count(DISTINCT s.post_rowid) AS posts,
+           count(DISTINCT s.account_id) AS accounts,
+           count(DISTINCT s.post_rowid) FILTER (s.via = 'link') AS by_link,
+           count(DISTINCT s.post_rowid) FILTER (s.via = 'mention') AS by_mention,
+           count(DISTINCT s.post_rowid) FILTER (s.via = 'reshare') AS by_reshare,
+           array_to_string(list(DISTINCT s.outlet ORDER BY s.outlet)[1:5], '; ') AS outlets
+    FROM state_media_posts s JOIN campaign_accounts c USING (account_id)
+    WHERE c.campaign_id IS NOT NULL GROUP BY 1, 2)
+SELECT a.campaign_id, a.country, a.posts, round(a.posts / t.posts, 4) AS share,
+       a.accounts AS accounts_amplifying, t.accounts AS campaign_accounts,
+       a.by_link, a.by_mention, a.by_reshare, a.outlets
+FROM amplified a JOIN campaign_posts t USING (campaign_id)
+ORDER BY a.campaign_id, a.posts DESC, a.country"""
 
 
 PEER_COLUMNS = (
@@ -296,3 +323,17 @@ def write_narratives(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
         "narratives.csv": _csv(con, sql, out / "narratives.csv"),
         "narrative_volume.csv": _csv(con, volume, out / "narrative_volume.csv"),
     }
+
+
+def write_campaigns(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """campaigns.json: every campaign object (see docs/campaigns.md), same bytes for the
+    same workspace."""
+    from .. import __version__
+    from ._campaign_objects import campaign_objects
+
+    out.mkdir(parents=True, exist_ok=True)
+    campaigns = campaign_objects(con)
+    document = {"infoops_version": __version__, "campaigns": campaigns}
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    (out / "campaigns.json").write_text(text + "\n", encoding="utf-8")
+    return {"campaigns.json": len(campaigns)}

@@ -1,0 +1,300 @@
+"""Campaign objects: everything known about each detected campaign, with a confidence level.
+
+A campaign is a community of the fused coordination graph. Its object gathers
+the evidence a briefing states: accounts, the signals that tie them (grouped
+into independent families), time span and daily activity, languages, and, when
+those steps ran, narratives pushed, known false claims stated, state media
+amplified by country, election-integrity tags and laundered articles linked.
+
+Confidence (low / moderate / high) says how sure we are that the accounts act
+in concert, never who runs them. The rules, in order:
+
+- high: at least two independent signal families, at least 10 accounts, and at
+  least 30% of the possible account pairs tied by a significant edge;
+- moderate: at least two families, or one family tying at least 30% of the
+  pairs of at least 5 accounts;
+- low: otherwise (one loosely connected kind of evidence).
+
+Families: resharing (co_reshare, fast_reshare), links (co_link, co_domain),
+hashtags (co_hashtag, hashtag_sequence), text (identical_text, near_duplicate,
+similar_meaning), conversation (co_reply, co_mention), timing (any other). Each
+object also lists the DISARM Red techniques its evidence supports.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+FAMILIES = {
+    "co_reshare": "resharing",
+    "fast_reshare": "resharing",
+    "co_link": "links",
+    "co_domain": "links",
+    "co_hashtag": "hashtags",
+    "hashtag_sequence": "hashtags",
+    "identical_text": "text",
+    "near_duplicate": "text",
+    "similar_meaning": "text",
+    "co_reply": "conversation",
+    "co_mention": "conversation",
+}
+HIGH_ACCOUNTS, MODERATE_ACCOUNTS, DENSE = 10, 5, 0.3
+
+# DISARM Red techniques, and the evidence that supports each.
+DISARM = {
+    "T0049.001": ("Trolls Amplify and Manipulate", "accounts reshare or repeat each other's "
+                  "content in concert"),
+    "T0049.002": ("Flood Existing Hashtag", "accounts push the same hashtags together"),
+    "T0049.003": ("Bots Amplify via Automated Forwarding and Reposting",
+                  "reshares within seconds of each other"),
+    "T0084.001": ("Use Copy Pasta", "accounts post identical or lightly edited texts"),
+    "T0084.003": ("Deceptively Labelled or Translated", "articles in the campaign's posts are "
+                  "translations of other outlets' articles"),
+    "T0002": ("Facilitate State Propaganda", "a share of the posts amplifies state media"),
+    "T0022": ("Leverage Conspiracy Theory Narratives", "posts state known false claims"),
+}  # fmt: skip
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[
+            0
+        ][0]
+    )
+
+
+def confidence(families: dict[str, int], accounts: int, density: float) -> tuple[str, list[str]]:
+    """The confidence level and the reasons that set it (see the module docstring)."""
+    kinds = sorted(families)
+    reasons = [
+        f"{len(kinds)} independent kind(s) of coordination evidence ({', '.join(kinds)})",
+        f"{accounts} accounts",
+        f"{density:.0%} of account pairs tied by a significant edge",
+    ]
+    if len(kinds) >= 2 and accounts >= HIGH_ACCOUNTS and density >= DENSE:
+        return "high", reasons
+    if len(kinds) >= 2 or (accounts >= MODERATE_ACCOUNTS and density >= DENSE):
+        return "moderate", reasons
+    return "low", reasons
+
+
+def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[dict]:
+    """One dict per campaign, ordered by campaign_id (C001 is the largest)."""
+    if not _has_table(con, "campaigns"):
+        return []
+    objects = []
+    for row in con.execute(
+        """SELECT campaign_id, n_accounts, n_edges, first_post, last_post, n_posts
+           FROM campaigns ORDER BY campaign_id"""
+    ).fetchall():
+        campaign_id, accounts, edges, first, last, posts = row
+        signals = _signals(con, campaign_id)
+        families: dict[str, int] = {}
+        for signal, count in signals.items():
+            family = FAMILIES.get(signal, "timing")
+            families[family] = families.get(family, 0) + count
+        density = edges / (accounts * (accounts - 1) / 2) if accounts > 1 else 0.0
+        level, reasons = confidence(families, accounts, min(density, 1.0))
+        obj = {
+            "campaign_id": campaign_id,
+            "accounts": accounts,
+            "posts": posts,
+            "first_post": first.isoformat() if first else None,
+            "last_post": last.isoformat() if last else None,
+            "signals": signals,
+            "signal_families": families,
+            "edge_density": round(min(density, 1.0), 4),
+            "confidence": {"level": level, "reasons": reasons},
+            "top_accounts": _top_accounts(con, campaign_id, examples),
+            "languages": _languages(con, campaign_id),
+            "timeline": _timeline(con, campaign_id),
+            "example_evidence": _evidence(con, campaign_id, examples),
+            "narratives": _narratives(con, campaign_id, examples),
+            "claims": _claims(con, campaign_id, examples),
+            "state_media": _state_media(con, campaign_id),
+            "integrity": _integrity(con, campaign_id),
+            "laundering": _laundering(con, campaign_id),
+        }
+        obj["disarm"] = _disarm(obj)
+        obj["assessment"] = assessment(obj)
+        objects.append(obj)
+    return objects
+
+
+def _signals(con, campaign_id: str) -> dict[str, int]:
+    rows = con.execute(
+        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?)
+           SELECT e.signal, count(*) FROM coordination_edges e
+           WHERE e.significant AND e.source IN (SELECT * FROM m) AND e.target IN (SELECT * FROM m)
+           GROUP BY 1 ORDER BY 2 DESC, 1""",
+        [campaign_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def _top_accounts(con, campaign_id: str, limit: int) -> list[dict]:
+    rows = con.execute(
+        """SELECT account_id, account_name, coordination_score, n_posts, top_signals
+           FROM campaign_accounts WHERE campaign_id = ?
+           ORDER BY coordination_score DESC, account_id LIMIT ?""",
+        [campaign_id, limit],
+    ).fetchall()
+    keys = ("account_id", "account_name", "coordination_score", "posts", "top_signals")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _member_posts(select: str, where: str = "") -> str:
+    return f"""SELECT {select} FROM posts p JOIN campaign_accounts c USING (account_id)
+               WHERE c.campaign_id = $campaign {where}"""
+
+
+def _languages(con, campaign_id: str) -> dict[str, int]:
+    rows = con.execute(
+        _member_posts("coalesce(p.lang, 'unknown') AS lang, count(*)")
+        + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5",
+        {"campaign": campaign_id},
+    ).fetchall()
+    return dict(rows)
+
+
+def _timeline(con, campaign_id: str) -> dict[str, int]:
+    rows = con.execute(
+        _member_posts("p.created_at::DATE AS day, count(*)") + " GROUP BY 1 ORDER BY 1",
+        {"campaign": campaign_id},
+    ).fetchall()
+    return {day.isoformat(): n for day, n in rows}
+
+
+def _evidence(con, campaign_id: str, limit: int) -> list[dict]:
+    """The strongest edges inside the campaign, each with one pair of posts behind it."""
+    rows = con.execute(
+        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = $campaign),
+           top AS (SELECT signal, source, target, k, q_value FROM coordination_edges
+                   WHERE significant AND source IN (SELECT * FROM m) AND target IN (SELECT * FROM m)
+                   ORDER BY q_value, k DESC, signal, source, target LIMIT $limit)
+           SELECT t.signal, t.source, t.target, t.k, t.q_value,
+                  any_value(pa.text ORDER BY ev.post_source), any_value(pb.text ORDER BY ev.post_source),
+                  any_value(ev.dt_s ORDER BY ev.post_source)
+           FROM top t JOIN coordination_evidence ev USING (signal, source, target)
+           LEFT JOIN posts pa ON pa.post_id = ev.post_source
+           LEFT JOIN posts pb ON pb.post_id = ev.post_target
+           GROUP BY ALL ORDER BY t.q_value, t.k DESC, t.signal, t.source, t.target""",
+        {"campaign": campaign_id, "limit": limit},
+    ).fetchall()
+    keys = ("signal", "source", "target", "shared", "q_value", "text_source", "text_target",
+            "seconds_apart")  # fmt: skip
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
+    if not _has_table(con, "text_narratives"):
+        return []
+    rows = con.execute(
+        _member_posts("n.narrative, t.key_terms, count(*) AS posts").replace(
+            "FROM posts p", "FROM posts p JOIN text_narratives n USING (text_key) "
+            "JOIN narrative_terms t USING (narrative)"
+        ) + " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT $limit",
+        {"campaign": campaign_id, "limit": limit},
+    ).fetchall()  # fmt: skip
+    return [{"narrative": n, "key_terms": k, "posts": c} for n, k, c in rows]
+
+
+def _claims(con, campaign_id: str, limit: int) -> list[dict]:
+    if not _has_table(con, "claim_matches"):
+        return []
+    rows = con.execute(
+        _member_posts("k.claim, k.url, count(*) FILTER (m.status = 'match'), count(*), "
+                      "max(m.score), any_value(p.text ORDER BY m.score DESC, p.post_id)")
+        .replace("FROM posts p", "FROM posts p JOIN claim_matches m USING (text_key) "
+                 "JOIN claim_catalogue k USING (claim_id)")
+        + " GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1 LIMIT $limit",
+        {"campaign": campaign_id, "limit": limit},
+    ).fetchall()  # fmt: skip
+    keys = ("claim", "claim_url", "posts_matched", "posts_matched_or_suggested", "best_score",
+            "example")  # fmt: skip
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _state_media(con, campaign_id: str) -> list[dict]:
+    if not _has_table(con, "state_media_posts"):
+        return []
+    rows = con.execute(
+        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = $campaign),
+           total AS (SELECT count(*) AS n FROM posts WHERE account_id IN (SELECT * FROM m))
+           SELECT s.country, count(DISTINCT s.post_rowid),
+                  round(count(DISTINCT s.post_rowid) / any_value(total.n), 4),
+                  string_agg(DISTINCT s.outlet, '; ' ORDER BY s.outlet)
+           FROM state_media_posts s, total WHERE s.account_id IN (SELECT * FROM m)
+           GROUP BY 1 ORDER BY 2 DESC, 1""",
+        {"campaign": campaign_id},
+    ).fetchall()
+    return [{"country": c, "posts": n, "share": s, "outlets": o} for c, n, s, o in rows]
+
+
+def _integrity(con, campaign_id: str) -> dict[str, int]:
+    if not _has_table(con, "integrity_tags"):
+        return {}
+    rows = con.execute(
+        _member_posts("t.tag, count(DISTINCT p.post_id)").replace(
+            "FROM posts p", "FROM posts p JOIN integrity_tags t USING (text_key)"
+        ) + " GROUP BY 1 ORDER BY 2 DESC, 1",
+        {"campaign": campaign_id},
+    ).fetchall()  # fmt: skip
+    return dict(rows)
+
+
+def _laundering(con, campaign_id: str) -> list[dict]:
+    if not (_has_table(con, "article_posts") and _has_table(con, "laundering")):
+        return []
+    rows = con.execute(
+        _member_posts("l.group_id, l.role, count(DISTINCT p.post_id)").replace(
+            "FROM posts p", "FROM posts p JOIN article_posts ap ON ap.post_rowid = p.rowid "
+            "JOIN laundering l ON l.article_id = ap.article_id"
+        ) + " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+        {"campaign": campaign_id},
+    ).fetchall()  # fmt: skip
+    return [{"group": g, "role": r, "posts": n} for g, r, n in rows]
+
+
+def _disarm(obj: dict) -> list[dict]:
+    signals, found = obj["signals"], []
+    if "co_reshare" in signals or "identical_text" in signals or "near_duplicate" in signals:
+        found.append("T0049.001")
+    if "co_hashtag" in signals or "hashtag_sequence" in signals:
+        found.append("T0049.002")
+    if "fast_reshare" in signals:
+        found.append("T0049.003")
+    if "identical_text" in signals or "near_duplicate" in signals:
+        found.append("T0084.001")
+    if any(item["role"] == "translation" for item in obj["laundering"]):
+        found.append("T0084.003")
+    if any(item["share"] >= 0.01 for item in obj["state_media"]):
+        found.append("T0002")
+    if any(item["posts_matched"] for item in obj["claims"]):
+        found.append("T0022")
+    return [{"id": t, "name": DISARM[t][0], "evidence": DISARM[t][1]} for t in found]
+
+
+def assessment(obj: dict) -> str:
+    """One estimative sentence: what the evidence shows, at what confidence, and what not."""
+    level = obj["confidence"]["level"]
+    kinds = ", ".join(sorted(obj["signal_families"])) or "no"
+    sentence = (
+        f"We assess with {level} confidence that these {obj['accounts']} accounts acted in "
+        f"concert ({kinds} evidence) between {str(obj['first_post'])[:10]} and "
+        f"{str(obj['last_post'])[:10]}"
+    )
+    content = []
+    for item in obj["state_media"][:2]:
+        if item["share"] >= 0.01:
+            content.append(f"{item['share']:.0%} of their posts amplify {item['country']}'s "
+                           "state media")  # fmt: skip
+    matched = sum(item["posts_matched"] for item in obj["claims"])
+    if matched:
+        content.append(f"{matched} posts state known false claims")
+    tagged = sum(obj["integrity"].values())
+    if tagged:
+        content.append(f"{tagged} posts target election integrity")
+    if content:
+        sentence += "; " + "; ".join(content)
+    return sentence + ". This is evidence of coordination, not of who runs the accounts."

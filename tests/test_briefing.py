@@ -1,0 +1,78 @@
+"""The briefing page: its structure, escaping of hostile posts, and reproducibility."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from infoops import Workspace
+from infoops.engine import run_coordination
+from infoops.report import briefing_html
+from infoops.simulate import simulate
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> "
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+        self.campaign_divs = 0
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "div" and attrs.get("class") == "campaign":
+            self.campaign_divs += 1
+        if tag in {"script", "img", "link", "iframe"} or "src" in attrs:
+            self.resources.append(tag)
+
+
+@pytest.fixture(scope="module")
+def page() -> tuple[str, int, Workspace]:
+    sim = simulate(20_000, seed=3)
+    ws = Workspace(memory=True)
+    ws.ingest_table(sim.posts, "simulation")
+    run_coordination(ws)
+    # Attacker-controlled text in every post of the campaign accounts.
+    ws.con.execute(
+        "UPDATE posts SET text = ? || coalesce(text, '') WHERE account_id IN "
+        "(SELECT account_id FROM campaign_accounts WHERE campaign_id IS NOT NULL)",
+        [HOSTILE],
+    )
+    campaigns = ws.sql("SELECT count(*) FROM campaigns").fetchall()[0][0]
+    yield briefing_html(ws.con), campaigns, ws
+    ws.close()
+
+
+def test_page_has_every_section_and_one_block_per_campaign(page):
+    html, campaigns, _ = page
+    structure = _Structure()
+    structure.feed(html)
+    assert {"summary", "picture", "campaigns", "method"} <= set(structure.ids)
+    assert structure.campaign_divs == campaigns >= 3
+    assert structure.tags.count("svg") == campaigns + 2  # volume, network, one timeline each
+    assert "footer" in structure.tags and "simulation" in html  # the input is named
+    assert "We assess with" in html and "not of who runs the accounts" in html
+
+
+def test_hostile_post_text_is_shown_as_text(page):
+    html, _, _ = page
+    structure = _Structure()
+    structure.feed(html)
+    assert structure.resources == []  # no script, image or frame: nothing runs or loads
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_page_is_self_contained_and_reproducible(page):
+    html, _, ws = page
+    assert not re.search(r"(src|href)=\"(https?:)?//", html.split("<section id=\"method\"")[0]
+                         .replace('href="https://euvsdisinfo', ""))  # fmt: skip
+    assert briefing_html(ws.con) == html

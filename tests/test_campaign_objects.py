@@ -1,0 +1,57 @@
+"""Campaign objects: confidence rules, DISARM techniques and campaigns.json on planted groups."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infoops import Workspace
+from infoops.engine import run_coordination
+from infoops.report import write_campaigns
+from infoops.report._campaign_objects import confidence
+from infoops.simulate import simulate
+
+
+@pytest.mark.parametrize(
+    ("families", "accounts", "density", "level"),
+    [
+        ({"resharing": 9, "text": 4}, 12, 0.5, "high"),
+        ({"resharing": 9, "text": 4}, 12, 0.1, "moderate"),  # two kinds, loosely tied
+        ({"resharing": 9, "text": 4}, 4, 0.9, "moderate"),  # two kinds, few accounts
+        ({"links": 20}, 8, 0.6, "moderate"),  # one kind, dense
+        ({"links": 20}, 40, 0.05, "low"),  # one kind, loose
+        ({"hashtags": 3}, 3, 1.0, "low"),  # one kind, too few accounts
+    ],
+)
+def test_confidence_follows_the_documented_rules(families, accounts, density, level):
+    found, reasons = confidence(families, accounts, density)
+    assert found == level
+    assert any(str(accounts) in r for r in reasons) and any("%" in r for r in reasons)
+
+
+def test_campaigns_json_describes_planted_groups(tmp_path):
+    sim = simulate(20_000, seed=3)
+    ws = Workspace(memory=True)
+    ws.ingest_table(sim.posts, "simulation")
+    run_coordination(ws)
+    write_campaigns(ws.con, tmp_path)
+    first = (tmp_path / "campaigns.json").read_bytes()
+    write_campaigns(ws.con, tmp_path)
+    assert (tmp_path / "campaigns.json").read_bytes() == first  # deterministic
+    campaigns = json.loads(first)["campaigns"]
+    assert len(campaigns) >= 3
+    truth = dict(zip(sim.truth["account_id"].to_pylist(), sim.truth["group_id"].to_pylist(),
+                     strict=True))  # fmt: skip
+    for campaign in campaigns:
+        assert campaign["confidence"]["level"] in {"low", "moderate", "high"}
+        assert campaign["assessment"].startswith(
+            f"We assess with {campaign['confidence']['level']} confidence"
+        )
+        assert "not of who runs the accounts" in campaign["assessment"]
+        assert sum(campaign["timeline"].values()) == campaign["posts"]
+        assert all(truth[a["account_id"]] for a in campaign["top_accounts"])  # planted accounts
+        for evidence in campaign["example_evidence"]:
+            assert evidence["signal"] in campaign["signals"] and evidence["q_value"] <= 0.05
+        for technique in campaign["disarm"]:
+            assert technique["id"].startswith("T0") and technique["evidence"]
