@@ -14,20 +14,22 @@ from infoops.simulate import simulate
 
 
 @pytest.mark.parametrize(
-    ("families", "accounts", "density", "level"),
+    ("families", "accounts", "degree", "level"),
     [
-        ({"resharing": 9, "text": 4}, 12, 0.5, "high"),
-        ({"resharing": 9, "text": 4}, 12, 0.1, "moderate"),  # two kinds, loosely tied
-        ({"resharing": 9, "text": 4}, 4, 0.9, "moderate"),  # two kinds, few accounts
-        ({"links": 20}, 8, 0.6, "moderate"),  # one kind, dense
-        ({"links": 20}, 40, 0.05, "low"),  # one kind, loose
-        ({"hashtags": 3}, 3, 1.0, "low"),  # one kind, too few accounts
+        ({"resharing": 9, "text": 4}, 12, 4, "high"),
+        ({"resharing": 9, "text": 4}, 300, 3, "high"),  # large but tight
+        ({"resharing": 9, "text": 4}, 12, 1, "moderate"),  # two kinds, a chain
+        ({"resharing": 9, "text": 4}, 4, 3, "moderate"),  # two kinds, few accounts
+        ({"links": 20}, 8, 5, "moderate"),  # one kind, tight
+        ({"links": 20}, 40, 2, "low"),  # one kind, loose
+        ({"hashtags": 3}, 3, 2, "low"),  # one kind, too few accounts
     ],
 )
-def test_confidence_follows_the_documented_rules(families, accounts, density, level):
-    found, reasons = confidence(families, accounts, density)
+def test_confidence_follows_the_documented_rules(families, accounts, degree, level):
+    found, reasons = confidence(families, accounts, degree)
     assert found == level
-    assert any(str(accounts) in r for r in reasons) and any("%" in r for r in reasons)
+    assert any(f"{accounts} accounts" == r for r in reasons)
+    assert any(f"median of {degree:g} others" in r for r in reasons)
 
 
 def test_campaigns_json_describes_planted_groups(tmp_path):

@@ -9,10 +9,11 @@ amplified by country, election-integrity tags and laundered articles linked.
 Confidence (low / moderate / high) says how sure we are that the accounts act
 in concert, never who runs them. The rules, in order:
 
-- high: at least two independent signal families, at least 10 accounts, and at
-  least 30% of the possible account pairs tied by a significant edge;
-- moderate: at least two families, or one family tying at least 30% of the
-  pairs of at least 5 accounts;
+- high: at least two independent signal families, at least 10 accounts, and
+  half the accounts tied by significant edges to at least 3 others of the
+  campaign (median degree >= 3: a tight group, not a chain);
+- moderate: at least two families, or one family with at least 5 accounts at
+  median degree >= 3;
 - low: otherwise (one loosely connected kind of evidence).
 
 Families: resharing (co_reshare, fast_reshare), links (co_link, co_domain),
@@ -38,7 +39,7 @@ FAMILIES = {
     "co_reply": "conversation",
     "co_mention": "conversation",
 }
-HIGH_ACCOUNTS, MODERATE_ACCOUNTS, DENSE = 10, 5, 0.3
+HIGH_ACCOUNTS, MODERATE_ACCOUNTS, TIGHT_DEGREE = 10, 5, 3
 
 # DISARM Red techniques, and the evidence that supports each.
 DISARM = {
@@ -63,17 +64,20 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
-def confidence(families: dict[str, int], accounts: int, density: float) -> tuple[str, list[str]]:
+def confidence(
+    families: dict[str, int], accounts: int, median_degree: float
+) -> tuple[str, list[str]]:
     """The confidence level and the reasons that set it (see the module docstring)."""
     kinds = sorted(families)
+    tight = median_degree >= TIGHT_DEGREE
     reasons = [
         f"{len(kinds)} independent kind(s) of coordination evidence ({', '.join(kinds)})",
         f"{accounts} accounts",
-        f"{density:.0%} of account pairs tied by a significant edge",
+        f"each tied by significant edges to a median of {median_degree:g} others in the campaign",
     ]
-    if len(kinds) >= 2 and accounts >= HIGH_ACCOUNTS and density >= DENSE:
+    if len(kinds) >= 2 and accounts >= HIGH_ACCOUNTS and tight:
         return "high", reasons
-    if len(kinds) >= 2 or (accounts >= MODERATE_ACCOUNTS and density >= DENSE):
+    if len(kinds) >= 2 or (accounts >= MODERATE_ACCOUNTS and tight):
         return "moderate", reasons
     return "low", reasons
 
@@ -94,7 +98,8 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             family = FAMILIES.get(signal, "timing")
             families[family] = families.get(family, 0) + count
         density = edges / (accounts * (accounts - 1) / 2) if accounts > 1 else 0.0
-        level, reasons = confidence(families, accounts, min(density, 1.0))
+        degree = _median_degree(con, campaign_id)
+        level, reasons = confidence(families, accounts, degree)
         obj = {
             "campaign_id": campaign_id,
             "accounts": accounts,
@@ -104,6 +109,7 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             "signals": signals,
             "signal_families": families,
             "edge_density": round(min(density, 1.0), 4),
+            "median_degree": degree,
             "confidence": {"level": level, "reasons": reasons},
             "top_accounts": _top_accounts(con, campaign_id, examples),
             "languages": _languages(con, campaign_id),
@@ -130,6 +136,22 @@ def _signals(con, campaign_id: str) -> dict[str, int]:
         [campaign_id],
     ).fetchall()
     return dict(rows)
+
+
+def _median_degree(con, campaign_id: str) -> float:
+    """Median number of campaign members each member shares a significant edge with."""
+    return float(con.execute(
+        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?),
+           inside AS (SELECT DISTINCT source, target FROM coordination_edges
+                      WHERE significant AND source IN (SELECT * FROM m)
+                        AND target IN (SELECT * FROM m)),
+           ends AS (SELECT source AS a, target AS b FROM inside
+                    UNION SELECT target, source FROM inside)
+           SELECT coalesce(median(coalesce(d.n, 0)), 0) FROM m
+           LEFT JOIN (SELECT a, count(DISTINCT b) AS n FROM ends GROUP BY a) d
+               ON d.a = m.account_id""",
+        [campaign_id],
+    ).fetchall()[0][0])  # fmt: skip
 
 
 def _top_accounts(con, campaign_id: str, limit: int) -> list[dict]:
