@@ -76,3 +76,23 @@ def test_page_is_self_contained_and_reproducible(page):
     assert not re.search(r"(src|href)=\"(https?:)?//", html.split("<section id=\"method\"")[0]
                          .replace('href="https://euvsdisinfo', ""))  # fmt: skip
     assert briefing_html(ws.con) == html
+
+
+def test_graphml_and_parquet_exports_carry_campaigns(page, tmp_path):
+    import igraph
+    import pyarrow.parquet as pq
+
+    from infoops.report import write_graphml, write_parquet
+
+    _, campaigns, ws = page
+    ws.con.execute(
+        "UPDATE campaign_accounts SET account_name = '<b>&\"x' WHERE campaign_id = 'C001'"
+    )
+    nodes = write_graphml(ws.con, tmp_path / "network.graphml")
+    graph = igraph.Graph.Read_GraphML(str(tmp_path / "network.graphml"))
+    assert graph.vcount() == nodes > 0
+    assert len(set(graph.vs["campaign_id"]) - {""}) == campaigns
+    assert '<b>&"x' in graph.vs["label"]  # hostile names survive as data, escaped in the XML
+    assert write_parquet(ws.con, tmp_path / "tables") >= 8
+    table = pq.read_table(tmp_path / "tables" / "campaign_accounts.parquet")
+    assert table.num_rows == ws.sql("SELECT count(*) FROM campaign_accounts").fetchall()[0][0]

@@ -42,7 +42,7 @@ from .engine import (
 from .errors import InfoopsError
 from .graph import CampaignConfig
 from .ingest import FORMATS, Source
-from .report import write_briefing, write_campaigns
+from .report import write_briefing, write_campaigns, write_graphml, write_parquet
 
 app = typer.Typer(
     help="Find foreign influence operations in social-media posts and news articles.",
@@ -406,7 +406,7 @@ def run(
             washed = (
                 _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
             )
-            campaigns = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
+            campaigns = _report_files(ws, out_dir)
     except InfoopsError as exc:
         _fail(str(exc))
     _print_coordination(report, out_dir)
@@ -586,13 +586,32 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
     _print_integrity(result, out_dir)
 
 
+def _report_files(ws: Workspace, out_dir: Path, parquet: bool = False) -> dict[str, int]:
+    files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
+    if ws.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fused_edges'").fetchall()[
+        0
+    ][0]:
+        files["network.graphml"] = write_graphml(ws.con, out_dir / "network.graphml")
+    if parquet:
+        files["tables/*.parquet"] = write_parquet(ws.con, out_dir / "tables")
+    return files
+
+
 @app.command()
-def report(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+def report(
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    parquet: Annotated[
+        bool, typer.Option("--parquet", help="Also write every workspace table as Parquet.")
+    ] = False,
+) -> None:
     """Write briefing.html and campaigns.json: each campaign, its evidence, a confidence.
 
     briefing.html is one self-contained page (no network access, post text
     escaped): executive summary, volume over time, campaigns ranked, the network,
     one section per campaign, method and limits, and the input files' hashes.
+    Also network.graphml (campaign and score per account) and, with --parquet,
+    DIR/tables/NAME.parquet for every workspace table.
 
     For each campaign: accounts, the signals that tie them (grouped into
     independent families), time span and daily activity, languages, the
@@ -603,11 +622,11 @@ def report(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None
 
     \b
     Example:
-        infoops report -w case.duckdb --out results/
+        infoops report -w case.duckdb --out results/ --parquet
     """
     try:
         with Workspace(workspace) as ws:
-            files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
+            files = _report_files(ws, out_dir, parquet)
     except InfoopsError as exc:
         _fail(str(exc))
     _print_files(out_dir, files)

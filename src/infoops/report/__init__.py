@@ -6,9 +6,11 @@ from ._exports import (
     write_campaigns,
     write_claims,
     write_gexf,
+    write_graphml,
     write_integrity,
     write_laundering,
     write_narratives,
+    write_parquet,
     write_peer_csv,
     write_tables,
 )
@@ -20,9 +22,11 @@ __all__ = [
     "write_campaigns",
     "write_claims",
     "write_gexf",
+    "write_graphml",
     "write_integrity",
     "write_laundering",
     "write_narratives",
+    "write_parquet",
     "write_peer_csv",
     "write_tables",
 ]

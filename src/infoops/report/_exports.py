@@ -337,3 +337,41 @@ def write_campaigns(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     (out / "campaigns.json").write_text(text + "\n", encoding="utf-8")
     return {"campaigns.json": len(campaigns)}
+
+
+def write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The fused account graph as GraphML (igraph writes it): campaign, coordination score
+    and signals per account; weight and signals per edge. Returns the node count."""
+    import igraph
+
+    nodes = con.sql(
+        """SELECT account_id, coalesce(account_name, account_id), coalesce(campaign_id, ''),
+                  coalesce(coordination_score, 0), coalesce(top_signals, '')
+           FROM campaign_accounts
+           WHERE account_id IN (SELECT source FROM fused_edges UNION SELECT target FROM fused_edges)
+           ORDER BY account_id"""
+    ).fetchall()
+    index = {row[0]: i for i, row in enumerate(nodes)}
+    edges = con.sql(
+        "SELECT source, target, weight, coalesce(signals, '') FROM fused_edges ORDER BY 1, 2"
+    ).fetchall()
+    graph = igraph.Graph(n=len(nodes), edges=[(index[s], index[t]) for s, t, _, _ in edges])
+    for position, name in enumerate(("account_id", "label", "campaign_id", "coordination_score",
+                                     "top_signals")):  # fmt: skip
+        graph.vs[name] = [row[position] for row in nodes]
+    graph.es["weight"] = [float(w) for _, _, w, _ in edges]
+    graph.es["signals"] = [s for *_, s in edges]
+    graph.write_graphml(str(path))
+    return len(nodes)
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Every table of the workspace as DIR/tables/NAME.parquet (zstd); returns the count."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [n for (n,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
+    ).fetchall()]  # fmt: skip
+    for name in names:
+        target = str(folder / f"{name}.parquet").replace("'", "''")
+        con.execute(f"COPY {name} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+    return len(names)
