@@ -96,3 +96,16 @@ def test_graphml_and_parquet_exports_carry_campaigns(page, tmp_path):
     assert write_parquet(ws.con, tmp_path / "tables") >= 8
     table = pq.read_table(tmp_path / "tables" / "campaign_accounts.parquet")
     assert table.num_rows == ws.sql("SELECT count(*) FROM campaign_accounts").fetchall()[0][0]
+
+
+def test_pdf_has_the_same_content(page, tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        pytest.skip("briefing.pdf needs the Pango library (apt-get install libpango-1.0-0)")
+    from infoops.report import write_pdf
+
+    html, campaigns, _ = page
+    pages = write_pdf(html, tmp_path / "briefing.pdf")
+    data = (tmp_path / "briefing.pdf").read_bytes()
+    assert data.startswith(b"%PDF") and pages >= campaigns + 2  # a page per campaign at least

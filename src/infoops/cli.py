@@ -587,7 +587,10 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
 
 
 def _report_files(ws: Workspace, out_dir: Path, parquet: bool = False) -> dict[str, int]:
-    files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir)
+    notes: list[str] = []
+    files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir, notes=notes)
+    for note in notes:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if ws.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fused_edges'").fetchall()[
         0
     ][0]:
@@ -605,12 +608,12 @@ def report(
         bool, typer.Option("--parquet", help="Also write every workspace table as Parquet.")
     ] = False,
 ) -> None:
-    """Write briefing.html and campaigns.json: each campaign, its evidence, a confidence.
+    """Write briefing.html/.pdf and campaigns.json: campaigns, evidence, confidence.
 
     briefing.html is one self-contained page (no network access, post text
     escaped): executive summary, volume over time, campaigns ranked, the network,
-    one section per campaign, method and limits, and the input files' hashes.
-    Also network.graphml (campaign and score per account) and, with --parquet,
+    one section per campaign, method and limits, and the input files' hashes;
+    briefing.pdf is the same page (needs the Pango library). Also network.graphml (campaign and score per account) and, with --parquet,
     DIR/tables/NAME.parquet for every workspace table.
 
     For each campaign: accounts, the signals that tie them (grouped into

@@ -1,6 +1,6 @@
 """Outputs: files for other tools (CSV, GEXF, campaigns.json) and the briefing."""
 
-from ._briefing import briefing_html, write_briefing
+from ._briefing import briefing_html, write_briefing, write_pdf
 from ._exports import (
     write_actors,
     write_campaigns,
@@ -27,6 +27,7 @@ __all__ = [
     "write_laundering",
     "write_narratives",
     "write_parquet",
+    "write_pdf",
     "write_peer_csv",
     "write_tables",
 ]

@@ -61,11 +61,36 @@ def briefing_html(con: duckdb.DuckDBPyConnection) -> str:
     return _environment().get_template("briefing.html.j2").render(context)
 
 
-def write_briefing(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+PDF_NEEDS = "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+
+
+def write_briefing(
+    con: duckdb.DuckDBPyConnection, out: Path, pdf: bool = True, notes: list[str] | None = None
+) -> dict[str, int]:
+    """briefing.html, and briefing.pdf of the same page when WeasyPrint's system libraries
+    (Pango) are present; otherwise a note in ``notes`` says how to get them."""
     out.mkdir(parents=True, exist_ok=True)
     page = briefing_html(con)
     (out / "briefing.html").write_text(page, encoding="utf-8")
-    return {"briefing.html": page.count('class="campaign"')}
+    files = {"briefing.html": page.count('class="campaign"')}
+    if pdf:
+        pages = write_pdf(page, out / "briefing.pdf")
+        if pages is None and notes is not None:
+            notes.append(f"briefing.pdf skipped: WeasyPrint needs Pango ({PDF_NEEDS})")
+        elif pages is not None:
+            files["briefing.pdf"] = pages
+    return files
+
+
+def write_pdf(page: str, path: Path) -> int | None:
+    """Render the page to PDF; returns the page count, or None without Pango."""
+    try:
+        import weasyprint
+    except OSError:  # the Python package is installed, the system library is not
+        return None
+    document = weasyprint.HTML(string=page).render()
+    document.write_pdf(path)
+    return len(document.pages)
 
 
 def _rows(con, table: str, sql: str) -> list[tuple]:
