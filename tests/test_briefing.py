@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from infoops import Workspace
-from infoops.engine import run_coordination
+from infoops.engine import run_actors, run_coordination, run_integrity
 from infoops.report import briefing_html
 from infoops.simulate import simulate
 
@@ -109,3 +110,45 @@ def test_pdf_has_the_same_content(page, tmp_path):
     pages = write_pdf(html, tmp_path / "briefing.pdf")
     data = (tmp_path / "briefing.pdf").read_bytes()
     assert data.startswith(b"%PDF") and pages >= campaigns + 2  # a page per campaign at least
+
+
+@pytest.fixture(scope="module")
+def ira_week(tmp_path_factory):
+    """Ten days of the real IRA archive (October 2016, 21,612 tweets), in its own format."""
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "ira" / "tweets.csv.gz"
+    if not shared.exists():
+        pytest.skip("../shared/data/ira is absent")
+    import duckdb
+
+    sample = tmp_path_factory.mktemp("ira") / "ira_2016-10-01_10.csv"
+    duckdb.sql(
+        f"""COPY (SELECT * FROM read_csv('{shared}', all_varchar=true)
+                  WHERE publish_date LIKE '2016-10-0%') TO '{sample}' (HEADER)"""
+    )
+    ws = Workspace(memory=True)
+    ws.ingest([sample])
+    run_coordination(ws)
+    run_actors(ws)
+    run_integrity(ws)
+    yield ws, briefing_html(ws.con)
+    ws.close()
+
+
+def test_each_section_on_real_ira_tweets(ira_week):
+    ws, html = ira_week
+    campaigns = ws.sql("SELECT campaign_id FROM campaigns ORDER BY 1").fetchall()
+    assert len(campaigns) >= 2
+    summary = html.split('id="summary"')[1].split("</section>")[0]
+    assert f"{len(campaigns)} candidate campaigns" in summary
+    picture = html.split('id="picture"')[1].split("</section>")[0]
+    assert picture.count("<svg") == 2  # volume over time and the network
+    for (campaign_id,) in campaigns:
+        assert f'<tr><td><a href="#{campaign_id}">{campaign_id}</a></td>' in picture
+    sections = html.split('id="campaigns"')[1].split("</section>")[0].split('class="campaign"')[1:]
+    assert len(sections) == len(campaigns)
+    for section in sections:
+        assert "We assess with" in section and "Confidence set by" in section
+        assert "<h4>Signals</h4>" in section and section.count('class="post"') >= 2
+    method = html.split('id="method"')[1].split("</section>")[0]
+    assert "<td>fdr</td><td>0.05</td>" in method
+    assert "ira_2016-10-01_10.csv" in html.split("<footer>")[1]

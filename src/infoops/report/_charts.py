@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import random
+import warnings
 from datetime import date
 
 import igraph
@@ -30,7 +31,9 @@ def _dates(axis) -> None:
 
 def _svg(figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():  # short spans: the locator falls back to a fine interval
+        warnings.filterwarnings("ignore", "AutoDateLocator was unable", UserWarning)
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # drop the XML prologue: the SVG sits inside HTML
