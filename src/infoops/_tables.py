@@ -1,4 +1,4 @@
-"""One helper every stage needs: keep an Arrow table as a DuckDB table."""
+"""Helpers every stage needs: keep an Arrow table as a DuckDB table; ask if a table exists."""
 
 from __future__ import annotations
 
@@ -17,3 +17,9 @@ def store_arrow(
         con.execute(f"CREATE OR REPLACE {kind} {name} AS SELECT * FROM {view}")
     finally:
         con.unregister(view)
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a step that makes table ``name`` has run on this workspace."""
+    found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])
+    return bool(found.fetchall()[0][0])

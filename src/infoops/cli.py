@@ -25,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from . import __version__
+from ._tables import has_table
 from .content import LaunderingConfig
 from .detectors import BY_NAME, DEFAULT_SIGNALS, CoordinationConfig
 from .engine import (
@@ -591,9 +592,7 @@ def _report_files(ws: Workspace, out_dir: Path, parquet: bool = False) -> dict[s
     files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir, notes=notes)
     for note in notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
-    if ws.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fused_edges'").fetchall()[
-        0
-    ][0]:
+    if has_table(ws.con, "fused_edges"):
         files["network.graphml"] = write_graphml(ws.con, out_dir / "network.graphml")
     if parquet:
         files["tables/*.parquet"] = write_parquet(ws.con, out_dir / "tables")

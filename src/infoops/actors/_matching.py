@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from .._tables import store_arrow
+from .._tables import has_table, store_arrow
 from ._registry import bundled_registry
 
 # A platform's posts mention handles of that platform (X posts mention X accounts).
@@ -52,9 +52,7 @@ ORDER BY post_rowid, via, identifier, country, outlet
 
 def workspace_registry(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The registry saved in the workspace by ``save_registry``, else the bundled one."""
-    saved = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'state_media_registry'"
-    ).fetchall()[0][0]
+    saved = has_table(con, "state_media_registry")
     if saved:
         return con.sql("SELECT * FROM state_media_registry").to_arrow_table()
     return bundled_registry()

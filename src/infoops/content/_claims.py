@@ -28,7 +28,7 @@ import pyarrow as pa
 import scipy.sparse as sp
 from bm25s.stopwords import STOPWORDS_EN
 
-from .._tables import store_arrow
+from .._tables import has_table, store_arrow
 from ._claim_catalogue import CATALOGUE_SCHEMA, bundled_claims
 from ._embed import DIMENSIONS, SentenceEncoder, shared_encoder, split_sentences
 from ._static_embed import StaticEmbedder, words
@@ -193,9 +193,7 @@ def calibrated(cosine: np.ndarray, coverage: np.ndarray) -> np.ndarray:
 
 def workspace_claims(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The bundled catalogue plus any the user added to this workspace (``add_claims``)."""
-    added = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'claim_catalogue_added'"
-    ).fetchall()[0][0]
+    added = has_table(con, "claim_catalogue_added")
     bundled = bundled_claims()
     if not added:
         return bundled
@@ -205,9 +203,7 @@ def workspace_claims(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def add_claims(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> int:
     """Keep ``claims`` in the workspace (replacing earlier rows of the same claim_id)."""
-    if con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'claim_catalogue_added'"
-    ).fetchall()[0][0]:
+    if has_table(con, "claim_catalogue_added"):
         kept = (
             con.sql("SELECT * FROM claim_catalogue_added").to_arrow_table().cast(CATALOGUE_SCHEMA)
         )
@@ -272,9 +268,7 @@ def match_claims(
 def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimIndex:
     """An index whose claim vectors come from the workspace's last run when the claims are
     the same (encoding 11,000 claims takes a quarter of a minute)."""
-    cached = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'claim_catalogue'"
-    ).fetchall()[0][0]
+    cached = has_table(con, "claim_catalogue")
     if cached:
         previous = con.sql("SELECT * FROM claim_catalogue").to_arrow_table()
         if previous.drop_columns(["vector"]).cast(CATALOGUE_SCHEMA).equals(claims):
@@ -313,13 +307,3 @@ def _queries(con: duckdb.DuckDBPyConnection, config: ClaimMatchConfig) -> list[t
             if len(words(piece)) >= config.min_words:
                 items.append(("article", None, article_id, piece))
     return items
-
-
-def claim_match_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Counts for a run's summary line."""
-    matched, confirmed, claims = con.execute(
-        """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)),
-                  count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
-                  count(DISTINCT claim_id) FROM claim_matches"""
-    ).fetchall()[0]
-    return {"matched": matched, "confirmed": confirmed, "claims": claims}

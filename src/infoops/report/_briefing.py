@@ -16,8 +16,9 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
+from .._tables import has_table
 from . import _charts
-from ._campaign_objects import _has_table, campaign_objects
+from ._campaign_objects import campaign_objects
 
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}
 MAX_NETWORK_ACCOUNTS = 1500
@@ -94,7 +95,7 @@ def write_pdf(page: str, path: Path) -> int | None:
 
 
 def _rows(con, table: str, sql: str) -> list[tuple]:
-    return con.execute(sql.format(t=table)).fetchall() if _has_table(con, table) else []
+    return con.execute(sql.format(t=table)).fetchall() if has_table(con, table) else []
 
 
 def _coverage(con) -> dict:
@@ -113,7 +114,7 @@ def _coverage(con) -> dict:
 def _volume(con) -> str | None:
     campaign_join = (
         "LEFT JOIN campaign_accounts c USING (account_id)"
-        if _has_table(con, "campaign_accounts")
+        if has_table(con, "campaign_accounts")
         else "LEFT JOIN (SELECT NULL::VARCHAR AS account_id, NULL::VARCHAR AS campaign_id) c "
         "USING (account_id)"
     )
@@ -128,7 +129,7 @@ def _volume(con) -> str | None:
 
 
 def _network(con) -> str | None:
-    if not _has_table(con, "fused_edges") or not _has_table(con, "campaign_accounts"):
+    if not has_table(con, "fused_edges") or not has_table(con, "campaign_accounts"):
         return None
     members = con.execute(
         """SELECT account_id, campaign_id FROM campaign_accounts WHERE campaign_id IS NOT NULL

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import duckdb
 
+from .._tables import has_table
+
 FAMILIES = {
     "co_reshare": "resharing",
     "fast_reshare": "resharing",
@@ -56,14 +58,6 @@ DISARM = {
 }  # fmt: skip
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[
-            0
-        ][0]
-    )
-
-
 def confidence(
     families: dict[str, int], accounts: int, median_degree: float
 ) -> tuple[str, list[str]]:
@@ -84,7 +78,7 @@ def confidence(
 
 def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[dict]:
     """One dict per campaign, ordered by campaign_id (C001 is the largest)."""
-    if not _has_table(con, "campaigns"):
+    if not has_table(con, "campaigns"):
         return []
     objects = []
     for row in con.execute(
@@ -209,7 +203,7 @@ def _evidence(con, campaign_id: str, limit: int) -> list[dict]:
 
 
 def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
-    if not _has_table(con, "text_narratives"):
+    if not has_table(con, "text_narratives"):
         return []
     rows = con.execute(
         _member_posts("n.narrative, t.key_terms, count(*) AS posts").replace(
@@ -222,7 +216,7 @@ def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
 
 
 def _claims(con, campaign_id: str, limit: int) -> list[dict]:
-    if not _has_table(con, "claim_matches"):
+    if not has_table(con, "claim_matches"):
         return []
     rows = con.execute(
         _member_posts("k.claim, k.url, count(*) FILTER (m.status = 'match'), count(*), "
@@ -238,7 +232,7 @@ def _claims(con, campaign_id: str, limit: int) -> list[dict]:
 
 
 def _state_media(con, campaign_id: str) -> list[dict]:
-    if not _has_table(con, "state_media_posts"):
+    if not has_table(con, "state_media_posts"):
         return []
     rows = con.execute(
         """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = $campaign),
@@ -254,7 +248,7 @@ def _state_media(con, campaign_id: str) -> list[dict]:
 
 
 def _integrity(con, campaign_id: str) -> dict[str, int]:
-    if not _has_table(con, "integrity_tags"):
+    if not has_table(con, "integrity_tags"):
         return {}
     rows = con.execute(
         _member_posts("t.tag, count(DISTINCT p.post_id)").replace(
@@ -266,7 +260,7 @@ def _integrity(con, campaign_id: str) -> dict[str, int]:
 
 
 def _laundering(con, campaign_id: str) -> list[dict]:
-    if not (_has_table(con, "article_posts") and _has_table(con, "laundering")):
+    if not (has_table(con, "article_posts") and has_table(con, "laundering")):
         return []
     rows = con.execute(
         _member_posts("l.group_id, l.role, count(DISTINCT p.post_id)").replace(

@@ -12,6 +12,8 @@ from xml.sax.saxutils import quoteattr
 
 import duckdb
 
+from .._tables import has_table
+
 ACCOUNTS_SQL = """
 SELECT account_id, account_name, coalesce(campaign_id, '') AS campaign_id,
        coordination_score, coalesce(top_signals, '') AS top_signals, n_posts,
@@ -89,9 +91,7 @@ def write_laundering(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
 def _campaign_join(con: duckdb.DuckDBPyConnection, account: str = "") -> tuple[str, str]:
     """The campaign column and join for account tables, when campaigns were detected;
     ``account`` names the account column when more than one table has one."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'campaign_accounts'"
-    ).fetchall()[0][0]
+    found = has_table(con, "campaign_accounts")
     if not found:
         return "''", ""
     on = f"ON c.account_id = {account}" if account else "USING (account_id)"
@@ -240,9 +240,7 @@ def write_integrity(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
     words, and posts that amplify foreign state media (tag foreign_state_amplification)."""
     out.mkdir(parents=True, exist_ok=True)
     campaign, join = _campaign_join(con, "p.account_id")
-    state_media = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'state_media_posts'"
-    ).fetchall()[0][0]
+    state_media = has_table(con, "state_media_posts")
     amplification = (
         f"""UNION ALL
         SELECT 'foreign_state_amplification', s.via, s.country || ': ' || s.outlet, 'post',
@@ -269,9 +267,7 @@ def write_integrity(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
 def write_narratives(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
     """narratives.csv (one row per narrative) and narrative_volume.csv (posts per week)."""
     out.mkdir(parents=True, exist_ok=True)
-    campaigns = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'campaign_accounts'"
-    ).fetchall()[0][0]
+    campaigns = has_table(con, "campaign_accounts")
     campaign = "c.campaign_id" if campaigns else "NULL::VARCHAR"
     join = "LEFT JOIN campaign_accounts c USING (account_id)" if campaigns else ""
     con.execute(
