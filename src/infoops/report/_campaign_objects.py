@@ -159,25 +159,27 @@ def _top_accounts(con, campaign_id: str, limit: int) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def _member_posts(select: str, where: str = "") -> str:
-    return f"""SELECT {select} FROM posts p JOIN campaign_accounts c USING (account_id)
-               WHERE c.campaign_id = $campaign {where}"""
+def _member_rows(
+    con, campaign_id: str, select: str, joins: str = "", tail: str = "", limit: int | None = None
+) -> list[tuple]:
+    """Rows over the posts of the campaign's accounts, joined to ``joins``."""
+    sql = f"""SELECT {select} FROM posts p JOIN campaign_accounts c USING (account_id) {joins}
+              WHERE c.campaign_id = $campaign {tail}"""
+    params: dict = {"campaign": campaign_id}
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = limit
+    return con.execute(sql, params).fetchall()
 
 
 def _languages(con, campaign_id: str) -> dict[str, int]:
-    rows = con.execute(
-        _member_posts("coalesce(p.lang, 'unknown') AS lang, count(*)")
-        + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5",
-        {"campaign": campaign_id},
-    ).fetchall()
-    return dict(rows)
+    return dict(_member_rows(con, campaign_id, "coalesce(p.lang, 'unknown'), count(*)",
+                             tail="GROUP BY 1 ORDER BY 2 DESC, 1", limit=5))  # fmt: skip
 
 
 def _timeline(con, campaign_id: str) -> dict[str, int]:
-    rows = con.execute(
-        _member_posts("p.created_at::DATE AS day, count(*)") + " GROUP BY 1 ORDER BY 1",
-        {"campaign": campaign_id},
-    ).fetchall()
+    rows = _member_rows(con, campaign_id, "p.created_at::DATE, count(*)",
+                        tail="GROUP BY 1 ORDER BY 1")  # fmt: skip
     return {day.isoformat(): n for day, n in rows}
 
 
@@ -205,27 +207,22 @@ def _evidence(con, campaign_id: str, limit: int) -> list[dict]:
 def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
     if not has_table(con, "text_narratives"):
         return []
-    rows = con.execute(
-        _member_posts("n.narrative, t.key_terms, count(*) AS posts").replace(
-            "FROM posts p", "FROM posts p JOIN text_narratives n USING (text_key) "
-            "JOIN narrative_terms t USING (narrative)"
-        ) + " GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT $limit",
-        {"campaign": campaign_id, "limit": limit},
-    ).fetchall()  # fmt: skip
+    rows = _member_rows(con, campaign_id, "n.narrative, t.key_terms, count(*)",
+                        joins="JOIN text_narratives n USING (text_key) "
+                              "JOIN narrative_terms t USING (narrative)",
+                        tail="GROUP BY 1, 2 ORDER BY 3 DESC, 1", limit=limit)  # fmt: skip
     return [{"narrative": n, "key_terms": k, "posts": c} for n, k, c in rows]
 
 
 def _claims(con, campaign_id: str, limit: int) -> list[dict]:
     if not has_table(con, "claim_matches"):
         return []
-    rows = con.execute(
-        _member_posts("k.claim, k.url, count(*) FILTER (m.status = 'match'), count(*), "
-                      "max(m.score), any_value(p.text ORDER BY m.score DESC, p.post_id)")
-        .replace("FROM posts p", "FROM posts p JOIN claim_matches m USING (text_key) "
-                 "JOIN claim_catalogue k USING (claim_id)")
-        + " GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1 LIMIT $limit",
-        {"campaign": campaign_id, "limit": limit},
-    ).fetchall()  # fmt: skip
+    rows = _member_rows(con, campaign_id,
+                        "k.claim, k.url, count(*) FILTER (m.status = 'match'), count(*), "
+                        "max(m.score), any_value(p.text ORDER BY m.score DESC, p.post_id)",
+                        joins="JOIN claim_matches m USING (text_key) "
+                              "JOIN claim_catalogue k USING (claim_id)",
+                        tail="GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1", limit=limit)  # fmt: skip
     keys = ("claim", "claim_url", "posts_matched", "posts_matched_or_suggested", "best_score",
             "example")  # fmt: skip
     return [dict(zip(keys, r, strict=True)) for r in rows]
@@ -250,25 +247,18 @@ def _state_media(con, campaign_id: str) -> list[dict]:
 def _integrity(con, campaign_id: str) -> dict[str, int]:
     if not has_table(con, "integrity_tags"):
         return {}
-    rows = con.execute(
-        _member_posts("t.tag, count(DISTINCT p.post_id)").replace(
-            "FROM posts p", "FROM posts p JOIN integrity_tags t USING (text_key)"
-        ) + " GROUP BY 1 ORDER BY 2 DESC, 1",
-        {"campaign": campaign_id},
-    ).fetchall()  # fmt: skip
-    return dict(rows)
+    return dict(_member_rows(con, campaign_id, "t.tag, count(DISTINCT p.post_id)",
+                             joins="JOIN integrity_tags t USING (text_key)",
+                             tail="GROUP BY 1 ORDER BY 2 DESC, 1"))  # fmt: skip
 
 
 def _laundering(con, campaign_id: str) -> list[dict]:
     if not (has_table(con, "article_posts") and has_table(con, "laundering")):
         return []
-    rows = con.execute(
-        _member_posts("l.group_id, l.role, count(DISTINCT p.post_id)").replace(
-            "FROM posts p", "FROM posts p JOIN article_posts ap ON ap.post_rowid = p.rowid "
-            "JOIN laundering l ON l.article_id = ap.article_id"
-        ) + " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
-        {"campaign": campaign_id},
-    ).fetchall()  # fmt: skip
+    rows = _member_rows(con, campaign_id, "l.group_id, l.role, count(DISTINCT p.post_id)",
+                        joins="JOIN article_posts ap ON ap.post_rowid = p.rowid "
+                              "JOIN laundering l ON l.article_id = ap.article_id",
+                        tail="GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2")  # fmt: skip
     return [{"group": g, "role": r, "posts": n} for g, r, n in rows]
 
 
