@@ -152,3 +152,86 @@ def test_each_section_on_real_ira_tweets(ira_week):
     method = html.split('id="method"')[1].split("</section>")[0]
     assert "<td>fdr</td><td>0.05</td>" in method
     assert "ira_2016-10-01_10.csv" in html.split("<footer>")[1]
+
+
+def _subset_objects(ws, subset):
+    from infoops.report import subset_views
+    from infoops.report._campaign_objects import campaign_objects
+
+    with subset_views(ws.con, subset):
+        return campaign_objects(ws.con)
+
+
+def test_subset_by_time_recomputes_what_lies_inside(page):
+    from datetime import datetime, timedelta
+
+    from infoops.report import Subset
+
+    _, _, ws = page
+    first, last = ws.sql("SELECT min(created_at), max(created_at) FROM posts").fetchall()[0]
+    since = first + (last - first) / 2
+    until = since + timedelta(days=3)
+    views = "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal ORDER BY 1"
+    before = ws.sql("SELECT count(*) FROM coordination_evidence").fetchall()[0][0]
+    views_before = ws.sql(views).fetchall()
+    objects = _subset_objects(ws, Subset(since=since, until=until))
+    assert objects
+    for obj in objects:
+        assert since <= datetime.fromisoformat(obj["first_post"]) <= until
+        assert since <= datetime.fromisoformat(obj["last_post"]) <= until
+        members = ws.sql(  # counted on the workspace itself, not through the views
+            "SELECT count(*) FROM posts p JOIN campaign_accounts c USING (account_id) "
+            "WHERE c.campaign_id = ? AND p.created_at BETWEEN ? AND ?",
+            params=[obj["campaign_id"], since, until],
+        ).fetchall()[0][0]
+        assert obj["posts"] == members
+        assert sum(obj["timeline"].values()) == members
+    # The views are gone afterwards: the workspace reads as before.
+    assert ws.sql("SELECT count(*) FROM coordination_evidence").fetchall()[0][0] == before
+    assert ws.sql(views).fetchall() == views_before
+
+
+def test_subset_of_one_campaign_and_bad_requests(page):
+    from infoops.errors import InfoopsError
+    from infoops.report import Subset
+
+    _, _, ws = page
+    whole = briefing_html(ws.con)
+    focused = briefing_html(ws.con, Subset(campaigns=("C002",)))
+    structure = _Structure()
+    structure.feed(focused)
+    assert structure.campaign_divs == 1 and 'id="C002"' in focused and 'id="C001"' not in focused
+    assert "This briefing covers part of the workspace" in focused and "campaigns C002" in focused
+    assert briefing_html(ws.con, Subset(campaigns=("C002",))) == focused  # deterministic
+    assert briefing_html(ws.con) == whole  # and the whole briefing is untouched
+    with pytest.raises(InfoopsError, match="Unknown campaign"):
+        briefing_html(ws.con, Subset(campaigns=("C999",)))
+    from datetime import datetime
+
+    with pytest.raises(InfoopsError, match="No posts in the subset"):
+        briefing_html(ws.con, Subset(since=datetime(2100, 1, 1)))
+
+
+def test_subset_by_language_on_real_ira_tweets(ira_week, tmp_path):
+    from typer.testing import CliRunner
+
+    from infoops.cli import app
+    from infoops.report import Subset
+
+    ws, _ = ira_week
+    objects = _subset_objects(ws, Subset(langs=("ru",)))
+    assert objects and all(set(obj["languages"]) == {"ru"} for obj in objects)
+    for obj in objects:
+        for edge in obj["example_evidence"]:  # the evidence shown lies inside the subset too
+            assert edge["text_source"] is not None and edge["text_target"] is not None
+    file = tmp_path / "ira.duckdb"
+    ws.con.execute(f"ATTACH '{file}' AS copy")
+    ws.con.execute("COPY FROM DATABASE memory TO copy")
+    ws.con.execute("DETACH copy")
+    result = CliRunner().invoke(app, ["report", "-w", str(file), "--out", str(tmp_path / "o"),
+                                      "--since", "2016-10-06", "--until", "2016-10-07"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "o" / "briefing.html").read_text()
+    assert "from 2016-10-06 to 2016-10-07" in page
+    bad = CliRunner().invoke(app, ["report", "-w", str(file), "--since", "last week"])
+    assert bad.exit_code != 0 and "is not a date" in bad.output

@@ -43,7 +43,14 @@ from .engine import (
 from .errors import InfoopsError
 from .graph import CampaignConfig
 from .ingest import FORMATS, Source
-from .report import write_briefing, write_campaigns, write_graphml, write_parquet
+from .report import (
+    Subset,
+    parse_moment,
+    write_briefing,
+    write_campaigns,
+    write_graphml,
+    write_parquet,
+)
 
 app = typer.Typer(
     help="Find foreign influence operations in social-media posts and news articles.",
@@ -587,13 +594,17 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
     _print_integrity(result, out_dir)
 
 
-def _report_files(ws: Workspace, out_dir: Path, parquet: bool = False) -> dict[str, int]:
+def _report_files(
+    ws: Workspace, out_dir: Path, parquet: bool = False, subset: Subset | None = None
+) -> dict[str, int]:
     notes: list[str] = []
-    files = write_campaigns(ws.con, out_dir) | write_briefing(ws.con, out_dir, notes=notes)
+    files = write_campaigns(ws.con, out_dir, subset) | write_briefing(
+        ws.con, out_dir, notes=notes, subset=subset
+    )
     for note in notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if has_table(ws.con, "fused_edges"):
-        files["network.graphml"] = write_graphml(ws.con, out_dir / "network.graphml")
+        files["network.graphml"] = write_graphml(ws.con, out_dir / "network.graphml", subset)
     if parquet:
         files["tables/*.parquet"] = write_parquet(ws.con, out_dir / "tables")
     return files
@@ -606,6 +617,26 @@ def report(
     parquet: Annotated[
         bool, typer.Option("--parquet", help="Also write every workspace table as Parquet.")
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only posts and articles from this date or time on."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Only posts and articles up to this date (all of it)."),
+    ] = None,
+    campaign: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--campaign", metavar="ID", help="Only this campaign (C002); repeat for more."
+        ),
+    ] = None,
+    lang: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lang", metavar="LANG", help="Only posts and articles in this language; repeat."
+        ),
+    ] = None,
 ) -> None:
     """Write briefing.html/.pdf and campaigns.json: campaigns, evidence, confidence.
 
@@ -622,13 +653,25 @@ def report(
     techniques, and an assessment sentence with low / moderate / high confidence
     and the reasons that set it (see docs/campaigns.md).
 
+    --since/--until/--campaign/--lang brief on part of the workspace: campaigns
+    stay as detected on the whole, while counts, spans, evidence and confidence
+    are recomputed from what lies inside the part (docs/briefing.md). Parquet
+    is always of the whole workspace.
+
     \b
     Example:
         infoops report -w case.duckdb --out results/ --parquet
+        infoops report -w case.duckdb --out oct/ --since 2016-10-01 --until 2016-10-31 --lang en
     """
     try:
+        subset = Subset(
+            since=parse_moment(since) if since else None,
+            until=parse_moment(until, end_of_day=True) if until else None,
+            campaigns=tuple(campaign or ()),
+            langs=tuple(lang or ()),
+        )
         with Workspace(workspace) as ws:
-            files = _report_files(ws, out_dir, parquet)
+            files = _report_files(ws, out_dir, parquet, subset)
     except InfoopsError as exc:
         _fail(str(exc))
     _print_files(out_dir, files)

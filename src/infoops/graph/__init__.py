@@ -1,5 +1,5 @@
 """Graph: fuse coordination edges into one account graph, find communities and campaigns."""
 
-from ._campaigns import CampaignConfig, find_campaigns
+from ._campaigns import CAMPAIGNS_QUERY, CampaignConfig, find_campaigns
 
-__all__ = ["CampaignConfig", "find_campaigns"]
+__all__ = ["CAMPAIGNS_QUERY", "CampaignConfig", "find_campaigns"]

@@ -56,7 +56,7 @@ def find_campaigns(con: duckdb.DuckDBPyConnection, config: CampaignConfig | None
             FROM community GROUP BY community HAVING count(*) >= {int(config.min_accounts)}"""
     )
     con.execute(_ACCOUNTS_SQL)
-    con.execute(_CAMPAIGNS_SQL)
+    con.execute(f"CREATE OR REPLACE TABLE campaigns AS {CAMPAIGNS_QUERY}")
     return con.execute("SELECT count(*) FROM campaigns").fetchall()[0][0]
 
 
@@ -118,8 +118,8 @@ LEFT JOIN campaign_ids ids USING (community)
 ORDER BY ids.campaign_id NULLS LAST, coordination_score DESC, a.account_id
 """
 
-_CAMPAIGNS_SQL = """
-CREATE OR REPLACE TABLE campaigns AS
+# Also the subset briefing's view of campaigns (report._subset), over filtered tables.
+CAMPAIGNS_QUERY = """
 WITH members AS (
     SELECT account_id, campaign_id FROM campaign_accounts WHERE campaign_id IS NOT NULL
 ), inside AS (

@@ -14,8 +14,12 @@ from ._exports import (
     write_peer_csv,
     write_tables,
 )
+from ._subset import Subset, parse_moment, subset_views
 
 __all__ = [
+    "Subset",
+    "parse_moment",
+    "subset_views",
     "briefing_html",
     "write_briefing",
     "write_actors",

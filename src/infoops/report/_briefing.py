@@ -19,9 +19,12 @@ from .. import __version__
 from .._tables import has_table
 from . import _charts
 from ._campaign_objects import campaign_objects
+from ._subset import Subset, subset_views
 
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}
 MAX_NETWORK_ACCOUNTS = 1500
+MAX_LAUNDERING_GROUPS = 20
+DAILY_VOLUME_DAYS = 120
 
 
 def _environment() -> Environment:
@@ -33,8 +36,13 @@ def _environment() -> Environment:
     )
 
 
-def briefing_html(con: duckdb.DuckDBPyConnection) -> str:
-    """The briefing page for the workspace behind ``con``."""
+def briefing_html(con: duckdb.DuckDBPyConnection, subset: Subset | None = None) -> str:
+    """The briefing page for the workspace behind ``con``, or for a ``subset`` of it."""
+    with subset_views(con, subset):
+        return _render(con, subset.describe() if subset and not subset.whole else None)
+
+
+def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
     campaigns = campaign_objects(con)
     ranked = sorted(campaigns, key=lambda c: (CONFIDENCE_ORDER[c["confidence"]["level"]],
                                              -c["accounts"], c["campaign_id"]))  # fmt: skip
@@ -58,6 +66,8 @@ def briefing_html(con: duckdb.DuckDBPyConnection) -> str:
         "sources": _rows(con, "ingest_log", "SELECT source_file, format, file_sha256, "
                          "records_read, posts_added, quarantined FROM {t} ORDER BY ingest_id"),
         "findings": _findings(campaigns),
+        "subset": subset,
+        "laundering": _laundering(con),
     }  # fmt: skip
     return _environment().get_template("briefing.html.j2").render(context)
 
@@ -66,12 +76,16 @@ PDF_NEEDS = "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 
 
 def write_briefing(
-    con: duckdb.DuckDBPyConnection, out: Path, pdf: bool = True, notes: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    pdf: bool = True,
+    notes: list[str] | None = None,
+    subset: Subset | None = None,
 ) -> dict[str, int]:
     """briefing.html, and briefing.pdf of the same page when WeasyPrint's system libraries
     (Pango) are present; otherwise a note in ``notes`` says how to get them."""
     out.mkdir(parents=True, exist_ok=True)
-    page = briefing_html(con)
+    page = briefing_html(con, subset)
     (out / "briefing.html").write_text(page, encoding="utf-8")
     files = {"briefing.html": page.count('class="campaign"')}
     if pdf:
@@ -112,20 +126,24 @@ def _coverage(con) -> dict:
 
 
 def _volume(con) -> str | None:
+    """Posts per day for spans up to four months, per week beyond."""
     campaign_join = (
         "LEFT JOIN campaign_accounts c USING (account_id)"
         if has_table(con, "campaign_accounts")
         else "LEFT JOIN (SELECT NULL::VARCHAR AS account_id, NULL::VARCHAR AS campaign_id) c "
         "USING (account_id)"
     )
-    rows = con.execute(
-        f"""SELECT date_trunc('week', created_at)::DATE AS week, count(*),
-                   count(*) FILTER (c.campaign_id IS NOT NULL)
-            FROM posts {campaign_join} WHERE created_at IS NOT NULL GROUP BY 1 ORDER BY 1"""
-    ).fetchall()
-    if not rows:
+    first, last = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchall()[0]
+    if first is None:
         return None
-    return _charts.volume_chart(*map(list, zip(*rows, strict=True)))
+    unit = "day" if (last - first).days <= DAILY_VOLUME_DAYS else "week"
+    rows = con.execute(
+        f"""SELECT date_trunc('{unit}', created_at)::DATE AS period, count(*),
+                   count(*) FILTER (c.campaign_id IS NOT NULL)
+            FROM posts {campaign_join} GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    periods, total, in_campaigns = map(list, zip(*rows, strict=True))
+    return _charts.volume_chart(periods, total, in_campaigns, 1 if unit == "day" else 7)
 
 
 def _network(con) -> str | None:
@@ -147,6 +165,35 @@ def _network(con) -> str | None:
         if a in campaign_of and b in campaign_of
     ]
     return _charts.network_chart([a for a, _ in members], campaign_of, edges)
+
+
+def _laundering(con, limit: int = MAX_LAUNDERING_GROUPS) -> list[dict]:
+    """The largest groups of copied or translated articles, each in publication order, with
+    the meaning changes found in each copy."""
+    if not has_table(con, "laundering"):
+        return []
+    changes = (
+        "(SELECT article_id, group_id, count(*) AS n, any_value(copy_sentence ORDER BY "
+        "source_sentence) AS example FROM laundering_changes GROUP BY ALL)"
+        if has_table(con, "laundering_changes")
+        else "(SELECT NULL AS article_id, NULL AS group_id, 0 AS n, NULL AS example)"
+    )
+    rows = con.execute(
+        f"""WITH big AS (SELECT group_id FROM laundering GROUP BY group_id
+                         ORDER BY count(*) DESC, group_id LIMIT ?)
+            SELECT l.group_id, l.domain, l.url, l.title, l.published_at, l.lang, l.role,
+                   l.similarity, l.copied_share, coalesce(c.n, 0), c.example
+            FROM laundering l JOIN big USING (group_id)
+            LEFT JOIN {changes} c ON c.article_id = l.article_id AND c.group_id = l.group_id
+            ORDER BY l.group_id, l.published_at NULLS LAST, l.url, l.article_id""",
+        [limit],
+    ).fetchall()
+    keys = ("domain", "url", "title", "published_at", "lang", "role", "similarity",
+            "copied_share", "meaning_changes", "change_example")  # fmt: skip
+    groups: dict = {}
+    for group_id, *values in rows:
+        groups.setdefault(group_id, []).append(dict(zip(keys, values, strict=True)))
+    return [{"group": g, "articles": members} for g, members in groups.items()]
 
 
 def _findings(campaigns: list[dict]) -> list[str]:

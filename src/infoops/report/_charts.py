@@ -39,13 +39,16 @@ def _svg(figure) -> str:
     return text[text.index("<svg") :]  # drop the XML prologue: the SVG sits inside HTML
 
 
-def volume_chart(weeks: list[date], total: list[int], in_campaigns: list[int]) -> str:
-    """Posts per week: all posts, and those of campaign accounts."""
+def volume_chart(
+    periods: list[date], total: list[int], in_campaigns: list[int], days: int = 7
+) -> str:
+    """Posts per period of ``days`` days: all posts, and those of campaign accounts."""
     figure, axis = plt.subplots(figsize=(8, 2.4))
-    axis.fill_between(weeks, total, step="mid", color="#c7c7c7", label="all posts")
-    axis.fill_between(weeks, in_campaigns, step="mid", color="#d62728", alpha=0.8,
-                      label="posts by campaign accounts")  # fmt: skip
-    axis.set_ylabel("posts per week")
+    axis.bar(periods, total, width=days, align="edge", color="#c7c7c7", label="all posts")
+    axis.bar(periods, in_campaigns, width=days, align="edge", color="#d62728", alpha=0.8,
+             label="posts by campaign accounts")  # fmt: skip
+    axis.set_ylabel("posts per day" if days == 1 else f"posts per {days} days"
+                    if days != 7 else "posts per week")  # fmt: skip
     _dates(axis)
     axis.legend(loc="upper left", frameon=False)
     axis.spines[["top", "right"]].set_visible(False)

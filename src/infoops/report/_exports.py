@@ -13,6 +13,7 @@ from xml.sax.saxutils import quoteattr
 import duckdb
 
 from .._tables import has_table
+from ._subset import Subset, subset_views
 
 ACCOUNTS_SQL = """
 SELECT account_id, account_name, coalesce(campaign_id, '') AS campaign_id,
@@ -321,23 +322,32 @@ def write_narratives(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
     }
 
 
-def write_campaigns(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+def write_campaigns(
+    con: duckdb.DuckDBPyConnection, out: Path, subset: Subset | None = None
+) -> dict[str, int]:
     """campaigns.json: every campaign object (see docs/campaigns.md), same bytes for the
-    same workspace."""
+    same workspace and subset."""
     from .. import __version__
     from ._campaign_objects import campaign_objects
 
     out.mkdir(parents=True, exist_ok=True)
-    campaigns = campaign_objects(con)
-    document = {"infoops_version": __version__, "campaigns": campaigns}
+    with subset_views(con, subset):
+        campaigns = campaign_objects(con)
+    scope = (subset or Subset()).describe()
+    document = {"infoops_version": __version__, "subset": scope, "campaigns": campaigns}
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     (out / "campaigns.json").write_text(text + "\n", encoding="utf-8")
     return {"campaigns.json": len(campaigns)}
 
 
-def write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def write_graphml(con: duckdb.DuckDBPyConnection, path: Path, subset: Subset | None = None) -> int:
     """The fused account graph as GraphML (igraph writes it): campaign, coordination score
     and signals per account; weight and signals per edge. Returns the node count."""
+    with subset_views(con, subset):
+        return _write_graphml(con, path)
+
+
+def _write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     import igraph
 
     nodes = con.sql(
