@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 from test_coordination import Posts
 from typer.testing import CliRunner
 
-from infoops.actors import account_state_media, bundled_registry, match_state_media, read_matrix
+from infoops.actors import (
+    account_state_media,
+    bundled_registry,
+    match_state_media,
+    read_matrix,
+    with_supplement,
+)
 from infoops.cli import app
 from infoops.errors import InputError
 from infoops.report import write_actors
@@ -32,13 +39,19 @@ def test_bundled_registry_has_real_outlets_domains_and_handles():
     assert domains["de.rt.com"][0] == "Russia"
     assert domains["cgtn.com"][0] == "China"
     assert "youtube.com" not in domains and "facebook.com" not in domains
-    assert _identifiers("twitter")["rt"][0] == "Russia"
+    twitter = _identifiers("twitter")
+    assert twitter["rt"][0] == "Russia"
+    # The supplement: main accounts the Matrix lacks; no handle X could not have.
+    assert twitter["rt_com"] == ("Russia", "RT") and twitter["sputnikint"][0] == "Russia"
+    assert twitter["xhnews"][0] == "China" and twitter["presstv"][0] == "Iran"
+    assert all(re.fullmatch(r"[a-z0-9_]{1,15}", name) for name in twitter)
 
 
 def test_bundled_registry_is_the_matrix_rebuilt():
     if not (MATRIX / "State_Media_Matrix.csv").exists():
         pytest.skip("../shared/data/state_media is absent")
-    assert read_matrix(MATRIX / "State_Media_Matrix.csv").equals(bundled_registry())
+    rebuilt = with_supplement(read_matrix(MATRIX / "State_Media_Matrix.csv"))
+    assert rebuilt.equals(bundled_registry())
 
 
 def test_a_file_that_is_not_the_matrix_is_an_input_error(tmp_path):

@@ -798,10 +798,10 @@ def actors_update(
     Example:
         infoops actors update State_Media_Matrix.csv -w case.duckdb
     """
-    from .actors import read_matrix, save_registry
+    from .actors import read_matrix, save_registry, with_supplement
 
     try:
-        registry = read_matrix(matrix)
+        registry = with_supplement(read_matrix(matrix))
         with Workspace(workspace) as ws:
             save_registry(ws.con, registry)
     except (InfoopsError, OSError) as exc:

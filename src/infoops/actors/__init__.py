@@ -11,7 +11,7 @@ from ._matching import (
     save_registry,
     workspace_registry,
 )
-from ._registry import bundled_registry, read_matrix, write_registry
+from ._registry import bundled_registry, read_matrix, with_supplement, write_registry
 
 __all__ = [
     "account_state_media",
@@ -20,5 +20,6 @@ __all__ = [
     "read_matrix",
     "save_registry",
     "workspace_registry",
+    "with_supplement",
     "write_registry",
 ]

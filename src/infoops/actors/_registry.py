@@ -7,11 +7,20 @@ a domain) and its handles on X/Twitter, Telegram, Facebook, Instagram, YouTube,
 VK and TikTok, lower-cased. The registry ships with infoops
 (``data/state_media.csv``) and can be rebuilt from a newer Matrix CSV with
 ``read_matrix``.
+
+Two corrections apply to both. A handle that cannot exist on its platform (the
+Matrix has Instagram names such as ``sputnik.armenia`` in its Twitter column) is
+left out: it could never match and hides that the real handle is missing. And
+``data/handle_supplement.csv`` adds the main X accounts of the largest outlets
+that the Matrix lacks (RT's ``rt_com``, Sputnik's ``sputnikint``, ...), each with
+the evidence for it; in the IRA archive these are most of the state-media
+mentions and reshares.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,6 +64,19 @@ def _host(url: str) -> str | None:
     return host or None
 
 
+# What a handle can look like, where the platform says so.
+VALID_HANDLE = {
+    "twitter": re.compile(r"[a-z0-9_]{1,15}"),
+    "telegram": re.compile(r"[a-z0-9_]{4,32}"),
+    "tiktok": re.compile(r"[a-z0-9_.]{2,24}"),
+}
+
+
+def _usable(platform: str, name: str) -> bool:
+    pattern = VALID_HANDLE.get(platform)
+    return pattern is None or pattern.fullmatch(name) is not None
+
+
 def _handle(url: str) -> str | None:
     """The account name in a profile link (``https://www.twitter.com/rt`` -> ``rt``)."""
     parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
@@ -82,20 +104,32 @@ def read_matrix(path: Path) -> pa.Table:
                 rows.append(outlet | {"kind": "domain", "identifier": host})
             for column, platform in HANDLE_COLUMNS.items():
                 name = _handle(record.get(column) or "") if record.get(column) else None
-                if name:
+                if name and _usable(platform, name):
                     rows.append(outlet | {"kind": platform, "identifier": name})
-    unique = {tuple(r.values()): r for r in rows}
+    return _table(rows)
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    """Registry rows without repeats, in a fixed order."""
+    unique = {tuple(r[k] for k in REGISTRY_SCHEMA.names): r for r in rows}
     ordered = sorted(unique.values(), key=lambda r: (r["kind"], r["identifier"], r["country"],
                                                      r["outlet"], r["asset"]))  # fmt: skip
     return pa.Table.from_pylist(ordered, schema=REGISTRY_SCHEMA)
 
 
 def bundled_registry() -> pa.Table:
-    """The registry shipped with infoops."""
-    path = files("infoops.actors") / "data" / "state_media.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return pa.Table.from_pylist(rows, schema=REGISTRY_SCHEMA)
+    """The registry shipped with infoops: the Matrix and the supplement."""
+    return _table(_data_rows("state_media.csv") + _data_rows("handle_supplement.csv"))
+
+
+def with_supplement(table: pa.Table) -> pa.Table:
+    """A registry (e.g. from a newer Matrix) with the shipped supplement added."""
+    return _table(table.to_pylist() + _data_rows("handle_supplement.csv"))
+
+
+def _data_rows(name: str) -> list[dict]:
+    with (files("infoops.actors") / "data" / name).open(encoding="utf-8", newline="") as handle:
+        return [{k: row[k] for k in REGISTRY_SCHEMA.names} for row in csv.DictReader(handle)]
 
 
 def write_registry(table: pa.Table, path: Path) -> None:
