@@ -186,6 +186,12 @@ def test_subset_by_time_recomputes_what_lies_inside(page):
         ).fetchall()[0][0]
         assert obj["posts"] == members
         assert sum(obj["timeline"].values()) == members
+    # An hour holds campaign posts but hardly any edge: counts, not errors.
+    for obj in _subset_objects(ws, Subset(since=since, until=since + timedelta(hours=1))):
+        assert obj["edge_density"] >= 0
+        if not obj["signals"]:
+            assert "no coordination of its own" in obj["assessment"]
+            assert obj["confidence"]["level"] == "low"
     # The views are gone afterwards: the workspace reads as before.
     assert ws.sql("SELECT count(*) FROM coordination_evidence").fetchall()[0][0] == before
     assert ws.sql(views).fetchall() == views_before

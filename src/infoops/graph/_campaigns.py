@@ -134,7 +134,8 @@ WITH members AS (
     FROM posts p JOIN members m USING (account_id) GROUP BY m.campaign_id
 )
 SELECT m.campaign_id, count(DISTINCT m.account_id) AS n_accounts,
-       (SELECT sum(n_edges) FROM signal_totals t WHERE t.campaign_id = m.campaign_id) AS n_edges,
+       coalesce((SELECT sum(n_edges) FROM signal_totals t
+                 WHERE t.campaign_id = m.campaign_id), 0) AS n_edges,
        (SELECT string_agg(signal || ':' || n_edges, ' ' ORDER BY n_edges DESC, signal)
         FROM signal_totals t WHERE t.campaign_id = m.campaign_id) AS signals,
        any_value(s.first_post) AS first_post, any_value(s.last_post) AS last_post,

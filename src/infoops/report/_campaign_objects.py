@@ -284,11 +284,18 @@ def _disarm(obj: dict) -> list[dict]:
 def assessment(obj: dict) -> str:
     """One estimative sentence: what the evidence shows, at what confidence, and what not."""
     level = obj["confidence"]["level"]
-    kinds = ", ".join(sorted(obj["signal_families"])) or "no"
+    accounts = f"{obj['accounts']} account{'s' if obj['accounts'] != 1 else ''}"
+    span = f"between {str(obj['first_post'])[:10]} and {str(obj['last_post'])[:10]}"
+    if not obj["signal_families"]:  # only in a briefing on part of the workspace
+        return (
+            f"These {accounts} of a campaign found in the whole workspace posted {span}, "
+            "but no significant edge ties them within this part of the data: it shows "
+            "no coordination of its own."
+        )
+    kinds = ", ".join(sorted(obj["signal_families"]))
     sentence = (
-        f"We assess with {level} confidence that these {obj['accounts']} accounts acted in "
-        f"concert ({kinds} evidence) between {str(obj['first_post'])[:10]} and "
-        f"{str(obj['last_post'])[:10]}"
+        f"We assess with {level} confidence that these {accounts} acted in "
+        f"concert ({kinds} evidence) {span}"
     )
     content = []
     for item in obj["state_media"][:2]:
