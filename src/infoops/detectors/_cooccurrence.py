@@ -7,16 +7,16 @@ pairs events that are far apart in time. Objects used by more than
 ``max_object_accounts`` accounts (viral links, trending tags) are left out of the
 pairing: they are not evidence of coordination and would blow up the pair count.
 
-Everything is SQL over the workspace, one expression per step, with integer keys
-(account number, post rowid, object hash) so the joins stay narrow.
+Every step is one SELECT, run by a backend (``_backend``: DuckDB on the
+workspace, or Spark), with integer keys (account number, post number, object
+hash) so the joins stay narrow.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
+from ._backend import SqlBackend
 from ._signals import Signal
 
 
@@ -28,68 +28,73 @@ class PairOptions:
     max_object_accounts: int | None = 1000
 
 
-def build_account_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Number every account once (``acct``), shared by all signals."""
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE acct AS
-           SELECT account_id, (row_number() OVER (ORDER BY account_id))::INTEGER AS aid
-           FROM (SELECT DISTINCT account_id FROM posts)"""
+def build_account_index(backend: SqlBackend) -> None:
+    """Number every account once (``acct``), shared by all signals; the numbers follow
+    the account ids' order, so ``a < b`` puts the pair's source first in every engine."""
+    backend.materialise(
+        "acct",
+        """SELECT account_id, (row_number() OVER (ORDER BY account_id))::INTEGER AS aid
+           FROM (SELECT DISTINCT account_id FROM post_rows)""",
     )
 
 
 def cooccurrences(
-    con: duckdb.DuckDBPyConnection,
+    backend: SqlBackend,
     signal: Signal,
     options: PairOptions,
     table: str,
     prune: bool = True,
 ) -> None:
-    """Create temp table ``table`` of co-occurring post pairs: a, b, pa, pb, obj, dt.
+    """Materialise ``table``: co-occurring post pairs a, b, pa, pb, obj, dt.
 
-    ``a < b`` are account numbers, ``pa``/``pb`` post rowids, ``obj`` the object's
-    hash, ``dt`` the absolute time between the two posts in seconds.
+    ``a < b`` are account numbers, ``pa``/``pb`` post numbers (``pid``), ``obj`` the
+    object's hash, ``dt`` the absolute time between the two posts in seconds.
+    """
+    # Events are materialised once: the signal's query (text normalisation, unnesting)
+    # is the costly part and is read twice below.
+    backend.materialise(f"{table}_keyed", _keyed_sql(signal))
+    backend.materialise(f"{table}_events", _events_sql(table, options, prune))
+    backend.drop(f"{table}_keyed")
+    backend.materialise(table, _pairs_sql(table, signal, options))
+
+
+def _keyed_sql(signal: Signal) -> str:
+    variant = ", ev.variant" if signal.variant else ""
+    return f"""SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts{variant}
+               FROM ({signal.events_sql}) ev JOIN acct USING (account_id)"""
+
+
+def _events_sql(table: str, options: PairOptions, prune: bool) -> str:
+    """Events that can pair, with their time bucket.
+
+    Objects of a single account never pair, and objects over the cap are left out;
+    pruning them also sets each account's activity for the null model (raw pairs,
+    with no cap and no test, only drop objects with a single event).
     """
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
     cap_sql = f"AND count(*) <= {int(cap)}" if cap else ""
-    # Events are materialised once: the signal's query (text normalisation, unnesting)
-    # is the costly part and is read twice below.
-    variant = ", ev.variant" if signal.variant else ""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table}_keyed AS
-        SELECT acct.aid, ev.pid, hash(ev.object) AS obj, ev.ts{variant}
-        FROM ({signal.events_sql}) ev JOIN acct USING (account_id)
-        """
-    )
-    # Objects of a single account never pair, and objects over the cap are left out;
-    # pruning them also sets each account's activity for the null model (raw pairs,
-    # with no cap and no test, only drop objects with a single event).
     if prune or cap:
         accounts_per_object = f"""SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
                                   GROUP BY obj HAVING count(*) >= 2 {cap_sql}"""
     else:  # cheaper: an object with a single event cannot pair
         accounts_per_object = f"SELECT obj FROM {table}_keyed GROUP BY obj HAVING count(*) >= 2"
-    pruned = f"SEMI JOIN ({accounts_per_object}) USING (obj)"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table}_events AS
-        SELECT k.*, floor(k.ts / {width})::BIGINT AS bucket
-        FROM {table}_keyed k {pruned}
-        """
-    )
-    con.execute(f"DROP TABLE {table}_keyed")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
+    return f"""SELECT k.*, floor(k.ts / {width})::BIGINT AS bucket
+               FROM {table}_keyed k SEMI JOIN ({accounts_per_object}) USING (obj)"""
+
+
+def _pairs_sql(table: str, signal: Signal, options: PairOptions) -> str:
+    """The sliding-window self-join: each event against its own and both neighbouring
+    buckets, kept when ``|dt| <= window``."""
+    variants = ", l.variant AS va, r.variant AS vb" if signal.variant else ""
+    return f"""
         SELECT l.aid AS a, r.aid AS b, l.pid AS pa, r.pid AS pb, l.obj,
-               abs(r.ts - l.ts) AS dt{", l.variant AS va, r.variant AS vb" if signal.variant else ""}
+               abs(r.ts - l.ts) AS dt{variants}
         FROM (SELECT e.*, e.bucket + s.shift AS probe
               FROM {table}_events e, (VALUES (-1), (0), (1)) AS s(shift)) l
         JOIN {table}_events r ON r.obj = l.obj AND r.bucket = l.probe
         WHERE l.aid < r.aid AND abs(r.ts - l.ts) <= {float(options.window_s)}{_variants(signal)}
         """
-    )
 
 
 def _variants(signal: Signal) -> str:
@@ -105,27 +110,23 @@ def _shared_count(signal: Signal, obj: str, left_variant: str, right_variant: st
     return f"count(DISTINCT {obj})"
 
 
-def pair_counts(
-    con: duckdb.DuckDBPyConnection, table: str, signal: Signal
-) -> duckdb.DuckDBPyRelation:
+def pair_counts_sql(table: str, signal: Signal) -> str:
     """Per account pair: distinct shared objects ``k``, post pairs, each side's posts."""
-    return con.sql(
-        f"""
+    return f"""
         SELECT a, b, {_shared_count(signal, "obj", "va", "vb")} AS k, count(*) AS n_evidence,
                count(DISTINCT pa) AS posts_a, count(DISTINCT pb) AS posts_b,
                min(dt) AS min_dt
         FROM {table} GROUP BY a, b ORDER BY a, b
         """
-    )
 
 
-def account_degrees(
-    con: duckdb.DuckDBPyConnection, table: str, signal: Signal
-) -> duckdb.DuckDBPyRelation:
+def account_degrees_sql(table: str, signal: Signal) -> str:
     """Distinct objects (or variants) per account among the events that can pair: the
     null model's activity."""
     counted = "variant" if signal.variant else "obj"
-    return con.sql(f"SELECT aid, count(DISTINCT {counted}) AS d FROM {table}_events GROUP BY aid")
+    return (
+        f"SELECT aid, count(DISTINCT {counted}) AS d FROM {table}_events GROUP BY aid ORDER BY aid"
+    )
 
 
 def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:

@@ -24,12 +24,13 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError
+from ._backend import DuckDBBackend, SqlBackend
 from ._cooccurrence import (
     PairOptions,
-    account_degrees,
+    account_degrees_sql,
     build_account_index,
     cooccurrences,
-    pair_counts,
+    pair_counts_sql,
     raw_pairs_sql,
 )
 from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
@@ -101,22 +102,32 @@ def detect_coordination(
     con: duckdb.DuckDBPyConnection,
     config: CoordinationConfig | None = None,
     on_signal: Callable[[str], None] | None = None,
+    backend: SqlBackend | None = None,
 ) -> list[SignalSummary]:
-    """Run every configured signal; results go to the ``coordination_*`` tables."""
+    """Run every configured signal; results go to the ``coordination_*`` tables of ``con``.
+
+    ``backend`` runs the relational steps elsewhere (Spark); signals that need Python
+    text models (``prepare``) always run on ``con``, where their clusters are made.
+    """
     config = config or CoordinationConfig()
     config.check()
     con.execute(_TABLES_SQL)
-    build_account_index(con)
+    local = DuckDBBackend(con)
+    indexed: list[SqlBackend] = []
     summaries = []
     for name in config.signals:
         signal = BY_NAME[name]
         if on_signal:
             on_signal(name)
         started = time.perf_counter()
+        runner = local if backend is None or signal.prepare else backend
+        if runner not in indexed:
+            build_account_index(runner)
+            indexed.append(runner)
         if signal is FAST_RESHARE:
-            pairs, significant = _fast_reshare(con, config)
+            pairs, significant = _fast_reshare(runner, config)
         else:
-            pairs, significant = _run_signal(con, signal, config)
+            pairs, significant = _run_signal(con, runner, signal, config)
         summaries.append(
             SignalSummary(
                 name, config.window(signal), pairs, significant, time.perf_counter() - started
@@ -145,8 +156,9 @@ def raw_pairs(
     window = chosen.window_s if window_s is None else window_s
     if chosen.prepare:
         chosen.prepare(con, config or CoordinationConfig(windows={signal: window}))
-    pairs = con.sql(raw_pairs_sql(chosen, PairOptions(window, max_object_accounts)))
-    table = pairs.to_arrow_table()
+    table = DuckDBBackend(con).arrow(
+        raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))
+    )
     for name in chosen.temp_tables:
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return table
@@ -175,103 +187,105 @@ def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) 
     )
 
 
-def _run_signal(con, signal: Signal, config: CoordinationConfig) -> tuple[int, int]:
+def _run_signal(
+    con: duckdb.DuckDBPyConnection, backend: SqlBackend, signal: Signal, config: CoordinationConfig
+) -> tuple[int, int]:
     table = f"co_{signal.name}"
     options = PairOptions(config.window(signal), config.max_object_accounts)
     if signal.prepare:
         signal.prepare(con, config)
-    cooccurrences(con, signal, options, table)
-    pairs = pair_counts(con, table, signal).to_arrow_table()
+    cooccurrences(backend, signal, options, table)
+    pairs = backend.arrow(pair_counts_sql(table, signal))
     if pairs.num_rows == 0:
-        _drop(con, table, signal)
+        _drop(backend, table, signal)
         return 0, 0
-    tested = _test_pairs(pairs, account_degrees(con, table, signal).to_arrow_table(), config)
-    _store(con, signal, table, tested, config)
-    _drop(con, table, signal)
+    tested = _test_pairs(pairs, backend.arrow(account_degrees_sql(table, signal)), config)
+    _store(backend, signal, table, tested, config)
+    _drop(backend, table, signal)
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
 
 
-def _store(con, signal: Signal, table: str, tested: pa.Table, config: CoordinationConfig) -> None:
-    name = signal.name
-    con.register("tested", tested)
-    try:
-        con.execute(
-            """INSERT INTO coordination_edges
-               SELECT $signal, sa.account_id, sb.account_id, t.k, t.n_evidence, t.posts_a,
-                      t.posts_b, t.min_dt, t.expected, t.p_value, t.q_value, t.significant
-               FROM tested t JOIN acct sa ON sa.aid = t.a JOIN acct sb ON sb.aid = t.b""",
-            {"signal": name},
-        )
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE sig_pairs AS
-                SELECT a, b FROM tested WHERE significant"""
-        )
-    finally:
-        con.unregister("tested")
-    con.execute(
-        f"""INSERT INTO coordination_evidence
-            SELECT $signal, sa.account_id, sb.account_id, pa.post_id, pb.post_id, e.dt,
-                   {signal.shared_sql}, {signal.similarity_sql}
-            FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
-                  QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb) <= $limit) e
-            JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
-            JOIN posts pa ON pa.rowid = e.pa JOIN posts pb ON pb.rowid = e.pb
-            {signal.evidence_joins}""",
-        {"signal": name, "limit": config.evidence_per_edge},
+def _store(
+    backend: SqlBackend, signal: Signal, table: str, tested: pa.Table, config: CoordinationConfig
+) -> None:
+    """Append the tested edges, and the evidence and posts of the significant ones."""
+    name = signal.name  # a known signal name (BY_NAME), safe as a literal
+    backend.upload("tested", tested)
+    backend.append(
+        "coordination_edges",
+        f"""SELECT '{name}' AS signal, sa.account_id AS source, sb.account_id AS target, t.k,
+                   t.n_evidence, t.posts_a, t.posts_b, t.min_dt, t.expected, t.p_value,
+                   t.q_value, t.significant
+            FROM tested t JOIN acct sa ON sa.aid = t.a JOIN acct sb ON sb.aid = t.b""",
     )
-    con.execute(
-        f"""INSERT INTO coordinated_posts
-            SELECT DISTINCT acct.account_id, x.pid, $signal FROM (
+    backend.drop("tested")
+    backend.upload("sig_pairs", tested.filter(tested.column("significant")).select(["a", "b"]))
+    backend.append("coordination_evidence", _evidence_sql(signal, table, config))
+    backend.append(
+        "coordinated_posts",
+        f"""SELECT DISTINCT acct.account_id, x.pid AS post_rowid, '{name}' AS signal FROM (
                 SELECT a AS aid, pa AS pid FROM {table} c SEMI JOIN sig_pairs USING (a, b)
                 UNION ALL
                 SELECT b AS aid, pb AS pid FROM {table} c SEMI JOIN sig_pairs USING (a, b)
             ) x JOIN acct USING (aid)""",
-        {"signal": name},
     )
+    backend.drop("sig_pairs")
 
 
-def _fast_reshare(con, config: CoordinationConfig) -> tuple[int, int]:
+def _evidence_sql(signal: Signal, table: str, config: CoordinationConfig) -> str:
+    """The post pairs behind each significant edge, the closest in time first."""
+    return f"""SELECT '{signal.name}' AS signal, sa.account_id AS source, sb.account_id AS target,
+                      pa.post_id AS post_source, pb.post_id AS post_target, e.dt AS dt_s,
+                      CAST({signal.shared_sql} AS VARCHAR) AS shared,
+                      CAST({signal.similarity_sql} AS DOUBLE) AS similarity
+               FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
+                     QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb)
+                             <= {int(config.evidence_per_edge)}) e
+               JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
+               JOIN post_rows pa ON pa.pid = e.pa JOIN post_rows pb ON pb.pid = e.pb
+               {signal.evidence_joins}"""
+
+
+def _fast_reshare(backend: SqlBackend, config: CoordinationConfig) -> tuple[int, int]:
     """Directed: resharers who repeatedly reshare the same author within the window."""
     window = config.window(FAST_RESHARE)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE co_fast AS
-            SELECT least(ra.aid, au.aid) AS a, greatest(ra.aid, au.aid) AS b,
+    backend.materialise(
+        "co_fast",
+        f"""SELECT least(ra.aid, au.aid) AS a, greatest(ra.aid, au.aid) AS b,
                    f.original_post, f.reshare_post, f.delay,
                    ra.aid AS resharer_aid, au.aid AS author_aid
             FROM ({FAST_RESHARE.events_sql}) f
             JOIN acct ra ON ra.account_id = f.resharer JOIN acct au ON au.account_id = f.author
-            WHERE f.delay >= 0 AND f.delay <= {float(window)}"""
+            WHERE f.delay >= 0 AND f.delay <= {float(window)}""",
     )
-    pairs = con.sql(
+    pairs = backend.arrow(
         """SELECT a, b, count(DISTINCT original_post) AS k, count(*) AS n_evidence,
                   count(DISTINCT original_post) AS posts_a, count(DISTINCT reshare_post) AS posts_b,
                   min(delay) AS min_dt
            FROM co_fast GROUP BY a, b ORDER BY a, b"""
-    ).to_arrow_table()
+    )
     if pairs.num_rows == 0:
-        con.execute("DROP TABLE IF EXISTS co_fast")
+        backend.drop("co_fast")
         return 0, 0
-    degrees = con.sql(
+    degrees = backend.arrow(
         """SELECT aid, count(*) AS d FROM (
                SELECT resharer_aid AS aid FROM co_fast UNION ALL SELECT author_aid FROM co_fast)
-           GROUP BY aid"""
-    ).to_arrow_table()
+           GROUP BY aid ORDER BY aid"""
+    )
     tested = _test_pairs(pairs, degrees, config)
     # Evidence rows: the source side's post first (the original when the author is a).
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE co_fast_reshare AS
-           SELECT a, b,
+    backend.materialise(
+        "co_fast_reshare",
+        """SELECT a, b,
                   CASE WHEN author_aid = a THEN original_post ELSE reshare_post END AS pa,
                   CASE WHEN author_aid = a THEN reshare_post ELSE original_post END AS pb,
-                  0::UBIGINT AS obj, delay AS dt
-           FROM co_fast"""
+                  delay AS dt
+           FROM co_fast""",
     )
-    _store(con, FAST_RESHARE, "co_fast_reshare", tested, config)
-    for table in ("co_fast", "co_fast_reshare"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    _store(backend, FAST_RESHARE, "co_fast_reshare", tested, config)
+    backend.drop("co_fast", "co_fast_reshare")
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
 
 
-def _drop(con, table: str, signal: Signal | None = None) -> None:
-    for name in (table, f"{table}_events", *(signal.temp_tables if signal else ())):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+def _drop(backend: SqlBackend, table: str, signal: Signal) -> None:
+    backend.drop(table, f"{table}_events", *signal.temp_tables)

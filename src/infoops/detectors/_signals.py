@@ -1,7 +1,7 @@
 """The coordination signals: for each, which posts are events and what object they share.
 
 A signal is one SQL query over ``posts`` that yields events
-``(account_id, object, ts, pid)`` (pid: the post's rowid); two accounts co-occur when they have
+``(account_id, object, ts, pid)`` (pid: the post's number in ``post_rows``); two accounts co-occur when they have
 events on the same object within the signal's time window. Everything else
 (pairing, significance, fusion) is shared, so a new signal is one entry here.
 """
@@ -23,7 +23,9 @@ UNINFORMATIVE_DOMAINS = tuple(
     sorted(SHORTENERS | {"twitter.com", "x.com", "facebook.com", "instagram.com", "youtube.com"})
 )
 
-_EPOCH = "epoch(created_at)"
+# Seconds since the epoch as DOUBLE: DuckDB's epoch(), spelled so that Spark computes the
+# same value (its unix_timestamp() drops the fraction).
+_EPOCH = "epoch_us(created_at) / 1000000"
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,22 @@ class Signal:
     temp_tables: tuple[str, ...] = ()  # made by ``prepare``; dropped when the signal is done
 
 
+def _epoch(alias: str) -> str:
+    return _EPOCH.replace("created_at", f"{alias}.created_at")
+
+
 def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
-    """Events for each item of a list column (once per post; urls and domains already are)."""
+    """Events for each item of a list column (once per post; urls and domains already are).
+
+    A NULL item is no object; dropping it also keeps the engines equal (DuckDB's
+    list_distinct drops NULLs, Spark's array_distinct keeps one).
+    """
     items = f"list_distinct({column})" if distinct else column
     return f"""
     SELECT account_id, obj AS object, {_EPOCH} AS ts, pid
-    FROM (SELECT account_id, created_at, rowid AS pid, unnest({items}) AS obj
-          FROM posts WHERE len({column}) > 0 {extra})
+    FROM (SELECT account_id, created_at, pid, unnest({items}) AS obj
+          FROM post_rows WHERE array_length({column}) > 0 {extra})
+    WHERE obj IS NOT NULL
     """
 
 
@@ -84,9 +95,9 @@ def _prepare_similar_meaning(con: duckdb.DuckDBPyConnection, config: Any) -> Non
 def _cluster_events(table: str) -> str:
     """Events of posts whose text is in a cluster of ``table`` (text_key, cluster); the
     text is the variant, so two posts of one cluster pair only when their texts differ."""
-    return f"""SELECT p.account_id, c.cluster AS object, {_EPOCH} AS ts, p.rowid AS pid,
+    return f"""SELECT p.account_id, c.cluster AS object, {_EPOCH} AS ts, p.pid,
                       p.text_key AS variant
-               FROM posts p JOIN {table} c USING (text_key)
+               FROM post_rows p JOIN {table} c USING (text_key)
                WHERE p.post_type <> 'reshare'"""
 
 
@@ -102,7 +113,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_reshare",
         "Co-reshare",
-        f"""SELECT account_id, reshare_of_post AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+        f"""SELECT account_id, reshare_of_post AS object, {_EPOCH} AS ts, pid FROM post_rows
             WHERE post_type = 'reshare' AND reshare_of_post IS NOT NULL""",
         60,
         "Accounts reshare the same original post within the window.",
@@ -114,7 +125,7 @@ SIGNALS: tuple[Signal, ...] = (
         _unnest("urls", "AND post_type <> 'reshare'", distinct=False),
         60,
         "Accounts post the same normalised URL within the window (reshares excluded).",
-        shared_sql="array_to_string(list_intersect(pa.urls, pb.urls), ' ')",
+        shared_sql="array_to_string(array_intersect(pa.urls, pb.urls), ' ')",
     ),
     Signal(
         "co_domain",
@@ -123,7 +134,7 @@ SIGNALS: tuple[Signal, ...] = (
             WHERE object NOT IN ({_DOMAINS})""",
         60,
         "Accounts link to the same web site within the window (shorteners excluded).",
-        shared_sql="array_to_string(list_intersect(pa.domains, pb.domains), ' ')",
+        shared_sql="array_to_string(array_intersect(pa.domains, pb.domains), ' ')",
     ),
     Signal(
         "co_hashtag",
@@ -131,13 +142,13 @@ SIGNALS: tuple[Signal, ...] = (
         _unnest("hashtags", "AND post_type <> 'reshare'"),
         60,
         "Accounts use the same hashtag within the window.",
-        shared_sql="array_to_string(list_intersect(pa.hashtags, pb.hashtags), ' ')",
+        shared_sql="array_to_string(array_intersect(pa.hashtags, pb.hashtags), ' ')",
     ),
     Signal(
         "hashtag_sequence",
         "Identical hashtag sequence",
-        f"""SELECT account_id, array_to_string(hashtags, ' ') AS object, {_EPOCH} AS ts, rowid AS pid
-            FROM posts WHERE len(hashtags) >= 2 AND post_type <> 'reshare'""",
+        f"""SELECT account_id, array_to_string(hashtags, ' ') AS object, {_EPOCH} AS ts, pid
+            FROM post_rows WHERE array_length(hashtags) >= 2 AND post_type <> 'reshare'""",
         300,
         "Accounts post the same sequence of two or more hashtags within the window.",
         shared_sql="array_to_string(pa.hashtags, ' ')",
@@ -145,7 +156,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "identical_text",
         "Identical text",
-        f"""SELECT account_id, text_key AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+        f"""SELECT account_id, text_key AS object, {_EPOCH} AS ts, pid FROM post_rows
             WHERE post_type <> 'reshare' AND text_key IS NOT NULL""",
         60,
         "Accounts post the same text (case, links, mentions, spacing ignored; at least 20 "
@@ -182,7 +193,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_reply",
         "Co-reply",
-        f"""SELECT account_id, reply_to AS object, {_EPOCH} AS ts, rowid AS pid FROM posts
+        f"""SELECT account_id, reply_to AS object, {_EPOCH} AS ts, pid FROM post_rows
             WHERE reply_to IS NOT NULL""",
         60,
         "Accounts reply to the same post within the window.",
@@ -194,12 +205,12 @@ SIGNALS: tuple[Signal, ...] = (
         _unnest("mentions", "AND post_type <> 'reshare'"),
         60,
         "Accounts mention the same account within the window.",
-        shared_sql="array_to_string(list_intersect(pa.mentions, pb.mentions), ' ')",
+        shared_sql="array_to_string(array_intersect(pa.mentions, pb.mentions), ' ')",
     ),
     Signal(
         "same_time",
         "Same-time posting",
-        f"""SELECT account_id, platform AS object, {_EPOCH} AS ts, rowid AS pid FROM posts""",
+        f"""SELECT account_id, platform AS object, {_EPOCH} AS ts, pid FROM post_rows""",
         1,
         "Accounts post anything within the same second (opt-in: dense data pairs everyone).",
         default=False,
@@ -212,10 +223,10 @@ FAST_RESHARE = Signal(
     "fast_reshare",
     "Fast resharing",
     f"""SELECT r.account_id AS resharer, o.account_id AS author,
-               {_EPOCH.replace("created_at", "r.created_at")} AS ts,
-               r.rowid AS reshare_post, o.rowid AS original_post,
-               epoch(r.created_at) - epoch(o.created_at) AS delay
-        FROM posts r JOIN posts o
+               {_epoch("r")} AS ts,
+               r.pid AS reshare_post, o.pid AS original_post,
+               {_epoch("r")} - {_epoch("o")} AS delay
+        FROM post_rows r JOIN post_rows o
           ON o.post_id = r.reshare_of_post AND o.platform = r.platform
         WHERE r.post_type = 'reshare' AND r.account_id <> o.account_id""",
     10,

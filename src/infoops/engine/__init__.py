@@ -1,4 +1,5 @@
-"""Engine: the workspace (DuckDB), its schema and migrations, and loading into it."""
+"""Engine: the workspace (DuckDB), its schema and migrations, loading into it, and the
+optional Spark engine for the coordination detectors."""
 
 from ._load import FileReport
 from ._pipeline import (
@@ -12,6 +13,7 @@ from ._pipeline import (
     run_narratives,
 )
 from ._schema import TABLES
+from ._spark import SparkOptions, export_posts
 from ._workspace import IngestReport, Workspace
 
 __all__ = [
@@ -20,7 +22,9 @@ __all__ = [
     "FileReport",
     "IngestReport",
     "LaunderingReport",
+    "SparkOptions",
     "Workspace",
+    "export_posts",
     "run_actors",
     "run_claims",
     "run_coordination",

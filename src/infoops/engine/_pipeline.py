@@ -33,6 +33,7 @@ from ..report import (
     write_narratives,
     write_tables,
 )
+from ._spark import SparkOptions, spark_backend
 from ._workspace import Workspace
 
 log = logging.getLogger("infoops")
@@ -78,11 +79,20 @@ def run_coordination(
     out: Path | None = None,
     all_edges: bool = False,
     on_step: Callable[[str], None] | None = None,
+    spark: SparkOptions | None = None,
 ) -> CoordinationReport:
-    """Detect coordination in ``ws``, find campaigns and (with ``out``) write the files."""
+    """Detect coordination in ``ws``, find campaigns and (with ``out``) write the files.
+
+    With ``spark``, the relational steps run on Spark (docs/spark.md); the test,
+    fusion and communities run here either way, so the results are the same.
+    """
     config = config or CoordinationConfig()
     report = CoordinationReport(notes=_window_notes(ws, config))
-    report.signals = detect_coordination(ws.con, config, on_signal=on_step)
+    if spark is None:
+        report.signals = detect_coordination(ws.con, config, on_signal=on_step)
+    else:
+        with spark_backend(ws.con, spark) as backend:
+            report.signals = detect_coordination(ws.con, config, on_step, backend)
     if on_step:
         on_step("communities")
     report.campaigns = find_campaigns(ws.con, campaign_config)
