@@ -32,6 +32,7 @@ from .engine import (
     CoordinationReport,
     IngestReport,
     LaunderingReport,
+    SparkOptions,
     Workspace,
     run_actors,
     run_claims,
@@ -244,6 +245,24 @@ MeaningSimilarityOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the coordination signals run: duckdb (this machine) or spark "
+        "(pip install 'infoops\\[spark]'; see docs/spark.md).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str,
+    typer.Option("--spark-master", help="Spark master URL for --engine spark (e.g. yarn)."),
+]
+
+
+def _spark_options(engine: str, master: str) -> SparkOptions | None:
+    if engine not in ("duckdb", "spark"):
+        _fail(f"--engine expects duckdb or spark, got {engine!r}")
+    return SparkOptions(master=master) if engine == "spark" else None
 
 
 def _coordination_config(
@@ -317,6 +336,8 @@ def coordination(
     all_edges: Annotated[
         bool, typer.Option(help="Write every tested pair to edges.csv, not only significant ones.")
     ] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -330,7 +351,9 @@ def coordination(
     Example:
         infoops coordination --workspace case.duckdb --out results/
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
+        infoops coordination -w case.duckdb --engine spark --spark-master local[2]
     """
+    spark = _spark_options(engine, spark_master)
     config = _coordination_config(
         signals,
         window,
@@ -350,6 +373,7 @@ def coordination(
                 out=out_dir,
                 all_edges=all_edges,
                 on_step=_step,
+                spark=spark,
             )
     except InfoopsError as exc:
         _fail(str(exc))
@@ -384,13 +408,17 @@ def run(
             "(a few minutes on a million posts).",
         ),
     ] = True,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[2]",
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
     \b
     Example:
         infoops run ../shared/data/ira/tweets.csv.gz --out ira-results/
+        infoops run posts.csv.gz --out results/ --engine spark --spark-master spark://host:7077
     """
+    spark = _spark_options(engine, spark_master)
     config = _coordination_config(
         signals,
         window,
@@ -407,7 +435,7 @@ def run(
             ingested = ws.ingest(paths, on_file=_progress_callback(progress))
         _print_ingest(ingested)
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
-            report = run_coordination(ws, config, out=out_dir, on_step=_step)
+            report = run_coordination(ws, config, out=out_dir, on_step=_step, spark=spark)
             amplified = run_actors(ws, out_dir)
             content = _content_steps(ws, out_dir) if analyse_content else None
             has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
@@ -809,6 +837,45 @@ def actors_update(
     out.print(
         f"registry of {registry.num_rows:,} identifiers saved in {workspace}", highlight=False
     )
+
+
+@app.command()
+def serve(
+    workspace: Annotated[
+        Path, typer.Option("--workspace", "-w", help="The workspace file (DuckDB) to explore.")
+    ],
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; anything but loopback requires a token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Token every request must carry (generated when --host is not local)."),
+    ] = None,
+    runs_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for runs started from the page (default: WS's folder/dashboard-runs)."
+        ),  # fmt: skip
+    ] = None,
+) -> None:
+    """Explore campaigns, networks, timelines and evidence in a local web dashboard.
+
+    The workspace is opened read-only; nothing is loaded from the internet. Open
+    the printed address in a browser.
+
+    \b
+    Example:
+        infoops serve --workspace results/workspace.duckdb
+        infoops serve -w case.duckdb --host 0.0.0.0 --port 9000   # prints a token URL
+    """
+    from .dashboard import serve as serve_dashboard
+
+    try:
+        serve_dashboard(workspace, host, port, token, runs_dir,
+                        say=lambda m: out.print(m, markup=False, highlight=False, soft_wrap=True))  # fmt: skip
+    except InfoopsError as exc:
+        _fail(str(exc))
 
 
 @app.command()

@@ -1,0 +1,36 @@
+"""``infoops serve``: check the security settings, open the workspace, run uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ._app import create_app
+from ._security import is_loopback, new_token
+
+
+def serve(
+    workspace: Path,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    runs_dir: Path | None = None,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Serve ``workspace`` until interrupted; off loopback a token is always required.
+
+    Raises ``WorkspaceError`` (naming the file) when the workspace is missing or unreadable.
+    """
+    import uvicorn
+
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        token = new_token()
+    app = create_app(workspace, token=token, check_host=loopback, runs_dir=runs_dir)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    say(f"infoops dashboard for {workspace} at {url}")
+    if token:
+        say("Every request needs this token (the link sets it as a cookie); keep it private.")
+    say("Press Ctrl+C to stop.")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
