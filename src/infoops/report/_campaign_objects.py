@@ -81,6 +81,7 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
     if not has_table(con, "campaigns"):
         return []
     objects = []
+    evidence = _all_evidence(con, examples)
     for row in con.execute(
         """SELECT campaign_id, n_accounts, n_edges, first_post, last_post, n_posts
            FROM campaigns ORDER BY campaign_id"""
@@ -108,7 +109,7 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             "top_accounts": _top_accounts(con, campaign_id, examples),
             "languages": _languages(con, campaign_id),
             "timeline": _timeline(con, campaign_id),
-            "example_evidence": _evidence(con, campaign_id, examples),
+            "example_evidence": evidence.get(campaign_id, []),
             "narratives": _narratives(con, campaign_id, examples),
             "claims": _claims(con, campaign_id, examples),
             "state_media": _state_media(con, campaign_id),
@@ -183,25 +184,43 @@ def _timeline(con, campaign_id: str) -> dict[str, int]:
     return {day.isoformat(): n for day, n in rows}
 
 
-def _evidence(con, campaign_id: str, limit: int) -> list[dict]:
-    """The strongest edges inside the campaign, each with one pair of posts behind it."""
-    rows = con.execute(
-        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = $campaign),
-           top AS (SELECT signal, source, target, k, q_value FROM coordination_edges
-                   WHERE significant AND source IN (SELECT * FROM m) AND target IN (SELECT * FROM m)
-                   ORDER BY q_value, k DESC, signal, source, target LIMIT $limit)
-           SELECT t.signal, t.source, t.target, t.k, t.q_value,
-                  any_value(pa.text ORDER BY ev.post_source), any_value(pb.text ORDER BY ev.post_source),
-                  any_value(ev.dt_s ORDER BY ev.post_source)
-           FROM top t JOIN coordination_evidence ev USING (signal, source, target)
-           LEFT JOIN posts pa ON pa.post_id = ev.post_source
-           LEFT JOIN posts pb ON pb.post_id = ev.post_target
-           GROUP BY ALL ORDER BY t.q_value, t.k DESC, t.signal, t.source, t.target""",
-        {"campaign": campaign_id, "limit": limit},
-    ).fetchall()
+_EVIDENCE_SQL = """
+WITH m AS (SELECT account_id, campaign_id FROM campaign_accounts WHERE campaign_id IS NOT NULL),
+ranked AS (
+    SELECT ma.campaign_id, e.signal, e.source, e.target, e.k, e.q_value,
+           row_number() OVER (PARTITION BY ma.campaign_id
+                              ORDER BY e.q_value, e.k DESC, e.signal, e.source, e.target) AS rn
+    FROM coordination_edges e
+    JOIN m ma ON ma.account_id = e.source JOIN m mb ON mb.account_id = e.target
+    WHERE e.significant AND ma.campaign_id = mb.campaign_id
+), chosen AS (
+    SELECT r.campaign_id, r.rn, r.signal, r.source, r.target, r.k, r.q_value,
+           arg_min(struct_pack(a := v.post_source, b := v.post_target, dt := v.dt_s),
+                   (v.post_source, v.post_target)) AS pair
+    FROM ranked r JOIN coordination_evidence v USING (signal, source, target)
+    WHERE r.rn <= $limit
+    GROUP BY r.campaign_id, r.rn, r.signal, r.source, r.target, r.k, r.q_value
+), texts AS (
+    SELECT post_id, min(text) AS text FROM posts
+    WHERE post_id IN (SELECT pair.a FROM chosen UNION SELECT pair.b FROM chosen)
+    GROUP BY post_id
+)
+SELECT c.campaign_id, c.signal, c.source, c.target, c.k, c.q_value, ta.text, tb.text, c.pair.dt
+FROM chosen c LEFT JOIN texts ta ON ta.post_id = c.pair.a LEFT JOIN texts tb ON tb.post_id = c.pair.b
+ORDER BY c.campaign_id, c.rn
+"""
+
+
+def _all_evidence(con, limit: int) -> dict[str, list[dict]]:
+    """Per campaign, its strongest edges inside, each with one pair of posts behind it
+    (the pair with the smallest post ids). One query for all campaigns: reading the
+    posts once instead of once per campaign."""
     keys = ("signal", "source", "target", "shared", "q_value", "text_source", "text_target",
             "seconds_apart")  # fmt: skip
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    found: dict[str, list[dict]] = {}
+    for campaign_id, *values in con.execute(_EVIDENCE_SQL, {"limit": limit}).fetchall():
+        found.setdefault(campaign_id, []).append(dict(zip(keys, values, strict=True)))
+    return found
 
 
 def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
