@@ -82,18 +82,21 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
         return []
     objects = []
     evidence = _all_evidence(con, examples)
+    all_signals, degrees = _all_signals(con), _all_median_degrees(con)
+    top_accounts = _all_top_accounts(con, examples)
+    languages, timelines = _all_languages(con), _all_timelines(con)
     for row in con.execute(
         """SELECT campaign_id, n_accounts, n_edges, first_post, last_post, n_posts
            FROM campaigns ORDER BY campaign_id"""
     ).fetchall():
         campaign_id, accounts, edges, first, last, posts = row
-        signals = _signals(con, campaign_id)
+        signals = dict(all_signals.get(campaign_id, []))
         families: dict[str, int] = {}
         for signal, count in signals.items():
             family = FAMILIES.get(signal, "timing")
             families[family] = families.get(family, 0) + count
         density = edges / (accounts * (accounts - 1) / 2) if accounts > 1 else 0.0
-        degree = _median_degree(con, campaign_id)
+        degree = float(degrees.get(campaign_id, [(0,)])[0][0])
         level, reasons = confidence(families, accounts, degree)
         obj = {
             "campaign_id": campaign_id,
@@ -106,9 +109,9 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             "edge_density": round(min(density, 1.0), 4),
             "median_degree": degree,
             "confidence": {"level": level, "reasons": reasons},
-            "top_accounts": _top_accounts(con, campaign_id, examples),
-            "languages": _languages(con, campaign_id),
-            "timeline": _timeline(con, campaign_id),
+            "top_accounts": top_accounts.get(campaign_id, []),
+            "languages": dict(languages.get(campaign_id, [])),
+            "timeline": {day.isoformat(): n for day, n in timelines.get(campaign_id, [])},
             "example_evidence": evidence.get(campaign_id, []),
             "narratives": _narratives(con, campaign_id, examples),
             "claims": _claims(con, campaign_id, examples),
@@ -122,42 +125,84 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
     return objects
 
 
-def _signals(con, campaign_id: str) -> dict[str, int]:
-    rows = con.execute(
-        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?)
-           SELECT e.signal, count(*) FROM coordination_edges e
-           WHERE e.significant AND e.source IN (SELECT * FROM m) AND e.target IN (SELECT * FROM m)
-           GROUP BY 1 ORDER BY 2 DESC, 1""",
-        [campaign_id],
-    ).fetchall()
-    return dict(rows)
+# The per-campaign parts below are one grouped query each over all campaigns: a
+# workspace with hundreds of campaigns reads its edges and posts a few times, not
+# a few times per campaign.
+_MEMBERS = (
+    "m AS (SELECT account_id, campaign_id FROM campaign_accounts WHERE campaign_id IS NOT NULL)"
+)
+_INSIDE = """SELECT ma.campaign_id, e.signal, e.source, e.target, e.k, e.q_value
+             FROM coordination_edges e
+             JOIN m ma ON ma.account_id = e.source JOIN m mb ON mb.account_id = e.target
+             WHERE e.significant AND ma.campaign_id = mb.campaign_id"""
 
 
-def _median_degree(con, campaign_id: str) -> float:
+def _per_campaign(con, sql: str, params: dict | None = None) -> dict[str, list[tuple]]:
+    """Rows of ``sql`` (campaign_id first, in order) grouped by campaign."""
+    grouped: dict[str, list[tuple]] = {}
+    for campaign_id, *rest in con.execute(sql, params or {}).fetchall():
+        grouped.setdefault(campaign_id, []).append(tuple(rest))
+    return grouped
+
+
+def _all_signals(con) -> dict[str, list[tuple]]:
+    return _per_campaign(
+        con,
+        f"""WITH {_MEMBERS}, inside AS ({_INSIDE})
+        SELECT campaign_id, signal, count(*) FROM inside GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""",
+    )
+
+
+def _all_median_degrees(con) -> dict[str, list[tuple]]:
     """Median number of campaign members each member shares a significant edge with."""
-    return float(con.execute(
-        """WITH m AS (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?),
-           inside AS (SELECT DISTINCT source, target FROM coordination_edges
-                      WHERE significant AND source IN (SELECT * FROM m)
-                        AND target IN (SELECT * FROM m)),
-           ends AS (SELECT source AS a, target AS b FROM inside
-                    UNION SELECT target, source FROM inside)
-           SELECT coalesce(median(coalesce(d.n, 0)), 0) FROM m
-           LEFT JOIN (SELECT a, count(DISTINCT b) AS n FROM ends GROUP BY a) d
-               ON d.a = m.account_id""",
-        [campaign_id],
-    ).fetchall()[0][0])  # fmt: skip
+    return _per_campaign(
+        con,
+        f"""WITH {_MEMBERS}, inside AS ({_INSIDE}),
+        ends AS (SELECT campaign_id, source AS a, target AS b FROM inside
+                 UNION SELECT campaign_id, target, source FROM inside),
+        degree AS (SELECT campaign_id, a, count(DISTINCT b) AS n FROM ends GROUP BY 1, 2)
+        SELECT m.campaign_id, coalesce(median(coalesce(d.n, 0)), 0) FROM m
+        LEFT JOIN degree d ON d.campaign_id = m.campaign_id AND d.a = m.account_id
+        GROUP BY 1 ORDER BY 1""",
+    )
 
 
-def _top_accounts(con, campaign_id: str, limit: int) -> list[dict]:
-    rows = con.execute(
-        """SELECT account_id, account_name, coordination_score, n_posts, top_signals
-           FROM campaign_accounts WHERE campaign_id = ?
-           ORDER BY coordination_score DESC, account_id LIMIT ?""",
-        [campaign_id, limit],
-    ).fetchall()
+def _all_top_accounts(con, limit: int) -> dict[str, list[dict]]:
+    rows = _per_campaign(
+        con,
+        """SELECT campaign_id, account_id, account_name, coordination_score,
+               n_posts, top_signals FROM (
+            SELECT *, row_number() OVER (PARTITION BY campaign_id
+                                         ORDER BY coordination_score DESC, account_id) AS rn
+            FROM campaign_accounts WHERE campaign_id IS NOT NULL)
+        WHERE rn <= $limit ORDER BY campaign_id, rn""",
+        {"limit": limit},
+    )
     keys = ("account_id", "account_name", "coordination_score", "posts", "top_signals")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    return {c: [dict(zip(keys, r, strict=True)) for r in found] for c, found in rows.items()}
+
+
+def _all_languages(con, limit: int = 5) -> dict[str, list[tuple]]:
+    return _per_campaign(
+        con,
+        """SELECT campaign_id, lang, n FROM (
+            SELECT c.campaign_id, coalesce(p.lang, 'unknown') AS lang, count(*) AS n,
+                   row_number() OVER (PARTITION BY c.campaign_id
+                                      ORDER BY count(*) DESC, coalesce(p.lang, 'unknown')) AS rn
+            FROM posts p JOIN campaign_accounts c USING (account_id)
+            WHERE c.campaign_id IS NOT NULL GROUP BY 1, 2)
+        WHERE rn <= $limit ORDER BY campaign_id, rn""",
+        {"limit": limit},
+    )
+
+
+def _all_timelines(con) -> dict[str, list[tuple]]:
+    return _per_campaign(
+        con,
+        """SELECT c.campaign_id, p.created_at::DATE, count(*)
+        FROM posts p JOIN campaign_accounts c USING (account_id)
+        WHERE c.campaign_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2""",
+    )
 
 
 def _member_rows(
@@ -171,17 +216,6 @@ def _member_rows(
         sql += " LIMIT $limit"
         params["limit"] = limit
     return con.execute(sql, params).fetchall()
-
-
-def _languages(con, campaign_id: str) -> dict[str, int]:
-    return dict(_member_rows(con, campaign_id, "coalesce(p.lang, 'unknown'), count(*)",
-                             tail="GROUP BY 1 ORDER BY 2 DESC, 1", limit=5))  # fmt: skip
-
-
-def _timeline(con, campaign_id: str) -> dict[str, int]:
-    rows = _member_rows(con, campaign_id, "p.created_at::DATE, count(*)",
-                        tail="GROUP BY 1 ORDER BY 1")  # fmt: skip
-    return {day.isoformat(): n for day, n in rows}
 
 
 _EVIDENCE_SQL = """
