@@ -276,8 +276,7 @@ def _exports(served: Served) -> APIRouter:
 
 def _write_export(served: Served, name: str) -> Path:
     """Write one export file with the report module's writers (same bytes as the CLI)."""
-    from ..report import write_campaigns, write_gexf, write_graphml, write_tables
-    from ..report._briefing import briefing_html
+    from ..report import briefing_html, write_campaigns, write_gexf, write_graphml, write_tables
 
     data = served.data
     folder = Path(served.exports.name) / str(id(data))

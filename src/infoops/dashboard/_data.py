@@ -18,7 +18,7 @@ import duckdb
 
 from .._tables import has_table
 from ..engine import Workspace
-from ..report._campaign_objects import FAMILIES, campaign_objects
+from ..report import FAMILIES, campaign_objects
 
 CONFIDENCE_RANK = {"high": 0, "moderate": 1, "low": 2}
 EVIDENCE_PER_EDGE = 3

@@ -1,6 +1,7 @@
 """Outputs: files for other tools (CSV, GEXF, campaigns.json) and the briefing."""
 
 from ._briefing import briefing_html, write_briefing, write_pdf
+from ._campaign_objects import FAMILIES, campaign_objects
 from ._exports import (
     write_actors,
     write_campaigns,
@@ -17,6 +18,8 @@ from ._exports import (
 from ._subset import Subset, parse_moment, subset_views
 
 __all__ = [
+    "FAMILIES",
+    "campaign_objects",
     "Subset",
     "parse_moment",
     "subset_views",
