@@ -156,7 +156,7 @@ def subset_views(con: duckdb.DuckDBPyConnection, subset: Subset | None) -> Itera
         "articles_filter": _filter(subset, "published_at"),
         "campaign_filter": _in_list("c.campaign_id", subset.campaigns),
         # With campaigns chosen, the network keeps the edges that touch them.
-        "fused_filter": "TRUE" if not subset.campaigns else _touches_campaign,
+        "fused_filter": "TRUE" if not subset.campaigns else _TOUCHES_CAMPAIGN,
     }
     made: list[str] = []
     try:
@@ -184,7 +184,7 @@ def _filter(subset: Subset, time_column: str) -> str:
     return " AND ".join(conditions)
 
 
-_touches_campaign = """(f.source IN (SELECT account_id FROM campaign_accounts WHERE campaign_id
+_TOUCHES_CAMPAIGN = """(f.source IN (SELECT account_id FROM campaign_accounts WHERE campaign_id
                                   IS NOT NULL)
      OR f.target IN (SELECT account_id FROM campaign_accounts WHERE campaign_id IS NOT NULL))"""
 
