@@ -21,7 +21,6 @@ import random
 from dataclasses import dataclass
 
 import duckdb
-import igraph
 import numpy as np
 import pyarrow as pa
 import scipy.sparse as sp
@@ -142,6 +141,8 @@ def _link_topics(centres: np.ndarray, config: NarrativeConfig) -> np.ndarray:
         for b in np.argsort(-scores[a], kind="stable")[:neighbours]:
             if scores[a, b] >= config.link_similarity:
                 links[(min(a, int(b)), max(a, int(b)))] = float(scores[a, b])
+    import igraph  # here, not at the top: it loads matplotlib, slowing every start-up
+
     graph = igraph.Graph(n=len(centres), edges=sorted(links),
                          edge_attrs={"weight": [links[e] for e in sorted(links)]})  # fmt: skip
     state = random.getstate()

@@ -140,9 +140,11 @@ class Prepared:
 
 
 def _prepare(chunk: Chunk) -> Prepared:
-    prepare = prepare_posts if chunk.table == "posts" else prepare_articles
     data = chunk.staged()
-    rows, problems = prepare(data)
+    if chunk.table == "posts":
+        rows, problems = prepare_posts(data, chunk.projection)
+    else:
+        rows, problems = prepare_articles(data)
     return Prepared(rows, problems, data.num_rows)
 
 

@@ -20,7 +20,6 @@ import random
 from dataclasses import dataclass
 
 import duckdb
-import igraph
 import pyarrow as pa
 
 from .._tables import store_arrow
@@ -69,6 +68,8 @@ def _leiden(edges: pa.Table, config: CampaignConfig) -> pa.Table:
             {"account_id": pa.array([], pa.string()), "community": pa.array([], pa.int64())}
         )
     index = {name: i for i, name in enumerate(names)}
+    import igraph  # here, not at the top: it loads matplotlib, slowing every start-up
+
     graph = igraph.Graph(
         n=len(names),
         edges=[(index[s], index[t]) for s, t in zip(sources, targets, strict=True)],

@@ -7,10 +7,8 @@ projection serves the generic ``--map`` reader, built from the user's mapping.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
-import duckdb
 import pyarrow as pa
 
 from ..errors import MissingColumns
@@ -169,16 +167,6 @@ CROWDTANGLE = {
     "account_location": _nonempty("Page Admin Top Country"),
 }
 
-_local = threading.local()
-
-
-def _con() -> duckdb.DuckDBPyConnection:
-    if not hasattr(_local, "con"):
-        _local.con = duckdb.connect()
-        # TimeZone UTC: a time without a zone is UTC, whatever the machine's local zone.
-        _local.con.execute("SET threads = 1; SET memory_limit = '256MB'; SET TimeZone = 'UTC'")
-    return _local.con
-
 
 def projection_sql(mapping: dict[str, str]) -> str:
     """One SELECT from raw columns (view ``raw``) to the staging post schema."""
@@ -208,19 +196,13 @@ def read_mapped_csv(
     sql = projection_sql(mapping)
     absent = [name for name in uses if name not in set(read_header(source))]
 
-    def project(raw: pa.Table) -> pa.Table:  # runs on a worker thread
+    def add_absent(raw: pa.Table) -> pa.Table:  # runs on a worker thread
         for name in absent:
             raw = raw.append_column(name, pa.repeat("", raw.num_rows).cast(pa.string()))
-        con = _con()
-        con.register("raw", raw)
-        try:
-            projected = con.sql(sql).to_arrow_table()
-        finally:
-            con.unregister("raw")
-        return projected.cast(POST_SCHEMA)
+        return raw
 
     for item in iter_csv(source):
-        yield Chunk("posts", item, project) if isinstance(item, pa.Table) else item
+        yield Chunk("posts", item, add_absent, sql) if isinstance(item, pa.Table) else item
 
 
 def _require(source: Source, columns: set[str], format_name: str) -> None:

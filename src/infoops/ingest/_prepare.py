@@ -39,7 +39,8 @@ _local = threading.local()
 def _con() -> duckdb.DuckDBPyConnection:
     if not hasattr(_local, "con"):
         _local.con = duckdb.connect()
-        _local.con.execute("SET threads = 1; SET memory_limit = '256MB'")
+        # TimeZone UTC: a time without a zone is UTC, whatever the machine's local zone.
+        _local.con.execute("SET threads = 1; SET memory_limit = '256MB'; SET TimeZone = 'UTC'")
     return _local.con
 
 
@@ -224,14 +225,20 @@ def _text_keys(table: pa.Table) -> pa.Array:
     return keys
 
 
-def prepare_posts(batch: pa.Table) -> tuple[pa.Table, list[Problem]]:
-    """Derive entities, normalise links and check each row of a staging post batch."""
+def prepare_posts(batch: pa.Table, projection: str | None = None) -> tuple[pa.Table, list[Problem]]:
+    """Derive entities, normalise links and check each row of a staging post batch.
+
+    With ``projection`` (a SELECT over the view ``raw``), ``batch`` holds a reader's
+    raw columns and the projection to the staging schema runs in the same query.
+    """
     con = _con()
-    con.register("batch", batch)
+    name = "raw" if projection else "batch"
+    sql = f"WITH batch AS ({projection}) {_POST_SQL}" if projection else _POST_SQL
+    con.register(name, batch)
     try:
-        checked = con.sql(_POST_SQL).to_arrow_table()
+        checked = con.sql(sql).to_arrow_table()
     finally:
-        con.unregister("batch")
+        con.unregister(name)
     good, problems = _split(checked)
     good = good.append_column("text_key", _text_keys(good))
     return _normalise_url_lists(good), problems

@@ -81,13 +81,16 @@ class Problem:
 class Chunk:
     """A batch of rows for one table (``posts`` or ``articles``).
 
-    ``transform``, when given, turns ``data`` into the staging schema; it runs on a
-    worker thread with the row checks, so the reading thread only parses.
+    ``transform``, when given, prepares ``data`` on a worker thread with the row
+    checks, so the reading thread only parses. ``projection``, when given, is a
+    SELECT over the view ``raw`` (the transformed data) giving the staging schema:
+    it runs inside the row-check query, so the rows cross into DuckDB only once.
     """
 
     table: str
     data: pa.Table
     transform: Callable[[pa.Table], pa.Table] | None = None
+    projection: str | None = None
 
     def staged(self) -> pa.Table:
         return self.transform(self.data) if self.transform else self.data

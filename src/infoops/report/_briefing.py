@@ -17,7 +17,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from .._tables import has_table
-from . import _charts
 from ._campaign_objects import campaign_objects
 from ._subset import Subset, subset_views
 
@@ -43,6 +42,8 @@ def briefing_html(con: duckdb.DuckDBPyConnection, subset: Subset | None = None) 
 
 
 def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
+    from . import _charts  # here, not at the top: matplotlib would slow every start-up
+
     campaigns = campaign_objects(con)
     ranked = sorted(campaigns, key=lambda c: (CONFIDENCE_ORDER[c["confidence"]["level"]],
                                              -c["accounts"], c["campaign_id"]))  # fmt: skip
@@ -143,6 +144,8 @@ def _volume(con) -> str | None:
             FROM posts {campaign_join} GROUP BY 1 ORDER BY 1"""
     ).fetchall()
     periods, total, in_campaigns = map(list, zip(*rows, strict=True))
+    from . import _charts
+
     return _charts.volume_chart(periods, total, in_campaigns, 1 if unit == "day" else 7)
 
 
@@ -164,6 +167,8 @@ def _network(con) -> str | None:
         ).fetchall()
         if a in campaign_of and b in campaign_of
     ]
+    from . import _charts
+
     return _charts.network_chart([a for a, _ in members], campaign_of, edges)
 
 
