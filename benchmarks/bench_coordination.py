@@ -69,6 +69,9 @@ def _peer_csv(ws_path: Path, target: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=float, default=60)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each pair step (median reported)"
+    )
     args = parser.parse_args()
     source = require_shared("ira/tweets.csv.gz")
     peer = shutil.which("compute_networks")
@@ -87,20 +90,7 @@ def main() -> None:
             [peer, db, "preprocess", "--format", "csv", str(work / "peer.csv")]
         )
         for peer_name, ours in PAIRS.items():
-            run = timed([sys.executable, "-c", SIGNAL, str(ws_path), ours, str(args.window)])
-            peer_run = timed([sys.executable, "-c", PEER, db, peer_name, str(args.window)])
-            compute_ours = float(run["stdout"].split()[-1])
-            compute_peer = float(peer_run["stdout"].split()[-1])
-            results["pairs"][peer_name] = {
-                "infoops_signal": ours,
-                "infoops": run,
-                "peer": peer_run,
-                "infoops_compute_s": round(compute_ours, 2),
-                "peer_compute_s": round(compute_peer, 2),
-                "pairs": int(run["stdout"].split()[0]),
-                "ratio_compute": round(compute_peer / max(compute_ours, 1e-9), 1),
-                "ratio_wall": round(peer_run["seconds"] / max(run["seconds"], 1e-9), 1),
-            }
+            results["pairs"][peer_name] = _pair_step(ws_path, db, peer_name, ours, args)
         full = subprocess.run(
             [sys.executable, "-c", "import sys,time\nfrom infoops import Workspace\n"
              "from infoops.engine import run_coordination\nt=time.perf_counter()\n"
@@ -112,6 +102,37 @@ def main() -> None:
         write_results("coordination", results, _report(results))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _pair_step(ws_path: Path, db: str, peer_name: str, ours: str, args) -> dict:
+    """One pair step, each tool ``args.repeats`` times in alternation (fresh processes);
+    medians of the compute calls, every run kept."""
+    window = str(args.window)
+    runs, peer_runs = [], []
+    for _ in range(args.repeats):
+        runs.append(timed([sys.executable, "-c", SIGNAL, str(ws_path), ours, window]))
+        fresh = f"{db}.run"  # the peer keeps tables it builds in its database: start anew
+        shutil.copyfile(db, fresh)
+        peer_runs.append(timed([sys.executable, "-c", PEER, fresh, peer_name, window]))
+        Path(fresh).unlink()
+    ours_s = [float(r["stdout"].split()[-1]) for r in runs]
+    peer_s = [float(r["stdout"].split()[-1]) for r in peer_runs]
+    middle = len(runs) // 2
+    run = sorted(runs, key=lambda r: float(r["stdout"].split()[-1]))[middle]
+    peer_run = sorted(peer_runs, key=lambda r: float(r["stdout"].split()[-1]))[middle]
+    compute_ours, compute_peer = sorted(ours_s)[middle], sorted(peer_s)[middle]
+    return {
+        "infoops_signal": ours,
+        "infoops": run,
+        "peer": peer_run,
+        "infoops_compute_s": round(compute_ours, 3),
+        "peer_compute_s": round(compute_peer, 2),
+        "infoops_runs_s": [round(x, 3) for x in ours_s],
+        "peer_runs_s": [round(x, 2) for x in peer_s],
+        "pairs": int(run["stdout"].split()[0]),
+        "ratio_compute": round(compute_peer / max(compute_ours, 1e-9), 1),
+        "ratio_wall": round(peer_run["seconds"] / max(run["seconds"], 1e-9), 1),
+    }
 
 
 def _report(results: dict) -> list[str]:
@@ -135,13 +156,19 @@ def _report(results: dict) -> list[str]:
             f"{run['infoops_compute_s']} | {run['infoops']['peak_mib']} | {run['peer_compute_s']} | "
             f"{run['peer']['peak_mib']} | {run['ratio_compute']}x | {run['ratio_wall']}x |"
         )
+    lines.append("")
+    for name, run in results["pairs"].items():
+        lines.append(
+            f"- {name} runs (s): infoops {run['infoops_runs_s']}, peer {run['peer_runs_s']}"
+        )
     lines += [
         "",
         f"infoops full detection (all default signals, tests, communities): "
         f"{results['infoops_full_detection_s']} s",
         "",
         "Pair steps: seconds of the compute call alone, each tool in its own fresh process "
-        "(peak memory of that process); the wall ratio adds interpreter start-up and imports.",
+        "(peak memory of that process), the median of the runs listed above (the two tools "
+        "alternate); the wall ratio adds interpreter start-up and imports.",
     ]
     return lines
 
