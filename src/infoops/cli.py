@@ -26,7 +26,7 @@ from rich.table import Table
 
 from . import __version__
 from ._tables import has_table
-from .content import LaunderingConfig
+from .content import LAUNDERING_MODELS, LaunderingConfig
 from .detectors import BY_NAME, DEFAULT_SIGNALS, CoordinationConfig
 from .engine import (
     CoordinationReport,
@@ -439,9 +439,7 @@ def run(
             amplified = run_actors(ws, out_dir)
             content = _content_steps(ws, out_dir) if analyse_content else None
             has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
-            washed = (
-                _laundering_step(ws, out_dir, LaunderingConfig.threshold) if has_articles else None
-            )
+            washed = _laundering_step(ws, out_dir, LaunderingConfig()) if has_articles else None
             campaigns = _report_files(ws, out_dir)
     except InfoopsError as exc:
         _fail(str(exc))
@@ -457,25 +455,32 @@ def run(
 
 
 ThresholdOption = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--threshold",
         help="Least margin of sentence alignment over an article's background to link two "
-        "articles as copies (see docs/laundering.md).",
+        "articles as copies; default: the model's calibrated value (see docs/laundering.md).",
+    ),
+]
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model",
+        help="Sentence model: e5 (multilingual-e5-small, about 100 languages including "
+        "Ukrainian, about 50 sentences/s) or use (Universal Sentence Encoder, 16 languages, "
+        "about 1,100 sentences/s).",
     ),
 ]
 
 
-def _laundering_step(ws: Workspace, out_dir: Path, threshold: float) -> LaunderingReport:
+def _laundering_step(ws: Workspace, out_dir: Path, config: LaunderingConfig) -> LaunderingReport:
     with _articles_progress() as progress:
         task = progress.add_task("Embedding articles", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return run_laundering(
-            ws, LaunderingConfig(threshold=threshold), out=out_dir, on_progress=advance
-        )
+        return run_laundering(ws, config, out=out_dir, on_progress=advance)
 
 
 def _articles_progress() -> Progress:
@@ -504,12 +509,14 @@ def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
 def laundering(
     workspace: WorkspaceOption,
     out_dir: OutOption = Path("out"),
-    threshold: ThresholdOption = LaunderingConfig.threshold,
+    threshold: ThresholdOption = None,
+    model: ModelOption = "e5",
 ) -> None:
     """Find articles that copy or translate other articles (content laundering).
 
     Articles are split into sentences and embedded with a multilingual model
-    shipped with infoops (16 languages), so a translation is found as a copy.
+    shipped with infoops (e5: about 100 languages), so a translation is found
+    as a copy.
     Each group is ordered by publication time: the first publisher is the
     origin; every later article names the member it copies (copied_from), its
     role (copy, or translation when the language differs), the share of its
@@ -520,10 +527,13 @@ def laundering(
     Example:
         infoops ingest articles/ -w case.duckdb
         infoops laundering -w case.duckdb --out results/
+        infoops laundering -w big.duckdb --model use   # faster, 16 languages
     """
+    if model not in LAUNDERING_MODELS:
+        _fail(f"unknown --model {model!r}: choose one of {', '.join(sorted(LAUNDERING_MODELS))}")
     try:
         with Workspace(workspace) as ws:
-            report = _laundering_step(ws, out_dir, threshold)
+            report = _laundering_step(ws, out_dir, LaunderingConfig(model, threshold))
     except InfoopsError as exc:
         _fail(str(exc))
     _print_laundering(report, out_dir)

@@ -3,8 +3,9 @@
 - near-duplicate clusters of posts (MinHash/LSH), used by the coordination
   signal ``near_duplicate``; clusters of the same meaning across words and
   languages (``similar_meaning_clusters``) for ``similar_meaning``;
-- multilingual sentence embeddings (``SentenceEncoder``), sentence splitting and
-  language identification;
+- multilingual sentence embeddings (``SentenceEncoder``, fast; ``TranslationEncoder``,
+  about 100 languages, for article alignment), sentence splitting and language
+  identification;
 - content laundering: articles that copy or translate other articles
   (``find_laundering``), and posts that paste an article's text
   (``link_posts_to_articles``);
@@ -16,13 +17,21 @@
 - election-integrity tags by transparent rules (``tag_election_integrity``).
 """
 
-from ._alignment import alignment_matrix, corpus_margin, pair_alignment
+from ._alignment import Calibration, alignment_matrix, corpus_margin, pair_alignment
 from ._article_posts import link_posts_to_articles
 from ._claim_catalogue import bundled_claims, read_claim_file, read_euvsdisinfo
 from ._claims import ClaimIndex, ClaimMatchConfig, add_claims, match_claims, workspace_claims
-from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
+from ._embed import (
+    SentenceEncoder,
+    TranslationEncoder,
+    detect_language,
+    shared_encoder,
+    shared_translation_encoder,
+    split_sentences,
+)
 from ._integrity import integrity_tags, tag_election_integrity
 from ._laundering import (
+    LAUNDERING_MODELS,
     Article,
     LaunderingConfig,
     articles_from_table,
@@ -35,7 +44,9 @@ from ._semantic import similar_meaning_clusters
 from ._static_embed import StaticEmbedder
 
 __all__ = [
+    "LAUNDERING_MODELS",
     "Article",
+    "Calibration",
     "ClaimIndex",
     "ClaimMatchConfig",
     "NarrativeConfig",
@@ -51,6 +62,7 @@ __all__ = [
     "workspace_claims",
     "LaunderingConfig",
     "SentenceEncoder",
+    "TranslationEncoder",
     "Signatures",
     "alignment_matrix",
     "corpus_margin",
@@ -62,6 +74,7 @@ __all__ = [
     "near_duplicate_clusters",
     "pair_alignment",
     "shared_encoder",
+    "shared_translation_encoder",
     "similar_meaning_clusters",
     "split_sentences",
 ]

@@ -10,21 +10,34 @@ documents must be covered.
 
 Raw alignments are poorly calibrated: short or generic texts align fairly well
 with everything. The margin subtracts each candidate's background, the mean of
-its ``MARGIN_K`` best alignments over the corpus, clipped to
-[``MARGIN_FLOOR``, ``MARGIN_CAP``]: the floor keeps an absolute minimum (a
+its ``MARGIN_K`` best alignments over the corpus, clipped to the calibration's
+[``margin_floor``, ``margin_cap``]: the floor keeps an absolute minimum (a
 same-topic article alone in a small corpus is no copy), the cap keeps a copy
-detectable when several copies exist. The parameters were chosen on the WMT22
-test sets (benchmarks/eval_translations.py).
+detectable when several copies exist. Cosines depend on the encoder, so each
+encoder carries its own ``Calibration``, chosen on the WMT22 test sets
+(benchmarks/eval_translations.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 POSITION_PENALTY = 0.4
 MARGIN_K = 4
-MARGIN_FLOOR = 0.4
-MARGIN_CAP = 0.55
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where one encoder's scores mean "copy": its margin bounds and thresholds."""
+
+    margin_floor: float  # lowest background
+    margin_cap: float  # highest background
+    threshold: float  # least margin (alignment above background) to link two documents
+    sentence_match: float  # least cosine for two sentences to count as aligned
+
+
 CHUNK = 2000  # candidate documents per block of ``alignment_matrix`` (bounds memory)
 
 
@@ -74,16 +87,17 @@ def alignment_matrix(candidates: list[np.ndarray], sources: list[np.ndarray]) ->
     return out
 
 
-def background(best_scores: np.ndarray) -> float:
+def background(best_scores: np.ndarray, calibration: Calibration) -> float:
     """A candidate's background from its best alignments (any order, any number)."""
     if len(best_scores) == 0:
-        return MARGIN_FLOOR
+        return calibration.margin_floor
     top = np.sort(np.asarray(best_scores, dtype=np.float64))[::-1][:MARGIN_K]
-    return float(np.clip(top.mean(), MARGIN_FLOOR, MARGIN_CAP))
+    return float(np.clip(top.mean(), calibration.margin_floor, calibration.margin_cap))
 
 
-def corpus_margin(scores: np.ndarray) -> np.ndarray:
+def corpus_margin(scores: np.ndarray, calibration: Calibration) -> np.ndarray:
     """Each row (a candidate's alignments with all sources) minus that candidate's background."""
     k = min(MARGIN_K, scores.shape[1])
     best = -np.partition(-scores, k - 1, axis=1)[:, :k]
-    return scores - np.clip(best.mean(axis=1, keepdims=True), MARGIN_FLOOR, MARGIN_CAP)
+    floor, cap = calibration.margin_floor, calibration.margin_cap
+    return scores - np.clip(best.mean(axis=1, keepdims=True), floor, cap)

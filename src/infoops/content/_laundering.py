@@ -1,7 +1,9 @@
 """Content laundering: articles that are copies or translations of other articles.
 
-Every article is split into sentences and embedded with the multilingual
-encoder, so a translation lands near its source. Candidate pairs are each
+Every article is split into sentences and embedded with a multilingual encoder
+(by default multilingual-e5-small, ``TranslationEncoder``; ``model="use"`` for
+the faster USE, which misses languages it was not trained on, such as
+Ukrainian), so a translation lands near its source. Candidate pairs are each
 article's nearest neighbours by the mean of its sentence vectors; each candidate
 is then scored by aligning sentences (``_alignment``: ``similarity``) and
 compared with the article's background, its best alignments with the other
@@ -28,18 +30,46 @@ import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._alignment import background, pair_alignment
-from ._embed import SentenceEncoder, detect_language, shared_encoder, split_sentences
+from ._alignment import Calibration, background, pair_alignment
+from ._embed import (
+    Encoder,
+    detect_language,
+    shared_encoder,
+    shared_translation_encoder,
+    split_sentences,
+)
+
+LAUNDERING_MODELS = {"e5": shared_translation_encoder, "use": shared_encoder}
 
 
 @dataclass(frozen=True)
 class LaunderingConfig:
-    """Options of the laundering step (docs/laundering.md)."""
+    """Options of the laundering step (docs/laundering.md).
 
-    threshold: float = 0.045  # least margin (alignment above background) to link two articles
-    sentence_match: float = 0.6  # least cosine for two sentences to be aligned
+    ``threshold`` and ``sentence_match`` default to the chosen model's calibration.
+    """
+
+    model: str = "e5"  # "e5": ~100 languages, ~50 sentences/s; "use": 16, ~1,100/s
+    threshold: float | None = None  # least margin (alignment above background) to link
+    sentence_match: float | None = None  # least cosine for two sentences to be aligned
     neighbours: int = 20  # candidates per article, by document vector
     max_sentences: int = 400  # sentences embedded per article (long pages are cut)
+
+    def encoder(self) -> Encoder:
+        if self.model not in LAUNDERING_MODELS:
+            raise ValueError(
+                f"unknown model {self.model!r}: choose one of {sorted(LAUNDERING_MODELS)}"
+            )
+        return LAUNDERING_MODELS[self.model]()
+
+    def calibrated(self, calibration: Calibration) -> Calibration:
+        """The encoder's calibration with this configuration's overrides."""
+        return Calibration(
+            calibration.margin_floor,
+            calibration.margin_cap,
+            calibration.threshold if self.threshold is None else self.threshold,
+            calibration.sentence_match if self.sentence_match is None else self.sentence_match,
+        )
 
 
 @dataclass
@@ -103,19 +133,22 @@ def articles_from_table(table: pa.Table, max_sentences: int = 400) -> list[Artic
 def find_laundering(
     articles: list[Article],
     config: LaunderingConfig | None = None,
-    encoder: SentenceEncoder | None = None,
+    encoder: Encoder | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """Group copies and translations; returns (laundering, changes) tables."""
     config = config or LaunderingConfig()
-    encoder = encoder or shared_encoder()
+    encoder = encoder or config.encoder()
+    calibration = config.calibrated(encoder.calibration)
     _embed(articles, encoder, on_progress)
     usable = [a for a in articles if a.vectors is not None and len(a.vectors)]
-    links, backgrounds = _linked_pairs(usable, config)
+    links, backgrounds = _linked_pairs(usable, config.neighbours, calibration)
     margins = {usable[i].article_id: value for i, value in backgrounds.items()}
     rows, changes = [], []
     for number, members in enumerate(_groups(usable, links), start=1):
-        group_rows, group_changes = _describe_group(f"L{number:03d}", members, margins, config)
+        group_rows, group_changes = _describe_group(
+            f"L{number:03d}", members, margins, calibration.sentence_match
+        )
         rows += group_rows
         changes += group_changes
     return (
@@ -144,14 +177,14 @@ def document_vectors(articles: list[Article]) -> np.ndarray:
 
 
 def _linked_pairs(
-    articles: list[Article], config: LaunderingConfig
+    articles: list[Article], neighbours: int, calibration: Calibration
 ) -> tuple[dict[tuple[int, int], float], dict[int, float]]:
     """Pairs (i < j) whose alignment clears either article's background by the threshold
     (value: the alignment), and each article's background."""
     if len(articles) < 2:
         return {}, {}
     docs = document_vectors(articles)
-    k = min(config.neighbours, len(articles) - 1)
+    k = min(neighbours, len(articles) - 1)
     scores: dict[tuple[int, int], float] = {}
     for start in range(0, len(articles), 2048):  # blocked: memory stays small for many articles
         block = docs[start : start + 2048] @ docs.T
@@ -167,11 +200,11 @@ def _linked_pairs(
     for (i, j), score in scores.items():
         seen.setdefault(i, []).append(score)
         seen.setdefault(j, []).append(score)
-    backgrounds = {i: background(np.array(values)) for i, values in seen.items()}
+    backgrounds = {i: background(np.array(values), calibration) for i, values in seen.items()}
     links = {
         (i, j): score
         for (i, j), score in scores.items()
-        if score - min(backgrounds[i], backgrounds[j]) >= config.threshold
+        if score - min(backgrounds[i], backgrounds[j]) >= calibration.threshold
     }
     return links, backgrounds
 
@@ -200,7 +233,7 @@ def _publication_order(article: Article) -> tuple:
 
 
 def _describe_group(
-    group_id: str, members: list[Article], backgrounds: dict[str, float], config: LaunderingConfig
+    group_id: str, members: list[Article], backgrounds: dict[str, float], sentence_match: float
 ):
     rows, changes = [], []
     origin = members[0]
@@ -214,10 +247,10 @@ def _describe_group(
                 best = (score, earlier, best_match, index)
         score, source, best_match, index = best
         role = "copy" if (article.lang or "?") == (source.lang or "?") else "translation"
-        share = float((best_match >= config.sentence_match).mean())
+        share = float((best_match >= sentence_match).mean())
         margin = score - backgrounds[article.article_id]
         rows.append(_row(group_id, article, role, source.article_id, score, margin, share))
-        for i in np.flatnonzero(best_match >= config.sentence_match):
+        for i in np.flatnonzero(best_match >= sentence_match):
             original, copy = source.sentences[int(index[i])], article.sentences[int(i)]
             for change in meaning_changes(original, source.lang, copy, article.lang):
                 changes.append(
