@@ -282,7 +282,7 @@ def main() -> None:
         "margin_cap": CALIBRATION.margin_cap,
         "margin_floor": CALIBRATION.margin_floor,
         "shipped_threshold": CALIBRATION.threshold,
-        "embedding": f"{ENCODER.name}, one vector per sentence",
+        "embedding": ENCODER.name,  # one vector per sentence
     }
     name = "translations" if args.model == "e5" else f"translations_{args.model}"
     write_results(name, results, markdown(results))
@@ -298,7 +298,7 @@ def markdown(results: dict) -> list[str]:
         "",
         "Every reference and system translation is a candidate; its own source document is",
         "the positive, every other source of the language pair a negative. Score: symmetric",
-        f"sentence alignment of {method['embedding']} embeddings (position penalty "
+        f"sentence alignment of {method['embedding']} sentence embeddings (position penalty "
         f"{method['position_penalty']}),",
         f"minus the candidate's background (mean of its {method['margin_k']} best source scores, "
         f"clipped to [{method['margin_floor']}, {method['margin_cap']}]). Recall at precision >= "

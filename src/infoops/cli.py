@@ -467,7 +467,7 @@ ModelOption = Annotated[
     typer.Option(
         "--model",
         help="Sentence model: e5 (multilingual-e5-small, about 100 languages including "
-        "Ukrainian, about 50 sentences/s) or use (Universal Sentence Encoder, 16 languages, "
+        "Ukrainian, about 45 sentences/s) or use (Universal Sentence Encoder, 16 languages, "
         "about 1,100 sentences/s).",
     ),
 ]

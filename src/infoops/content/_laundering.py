@@ -49,7 +49,7 @@ class LaunderingConfig:
     ``threshold`` and ``sentence_match`` default to the chosen model's calibration.
     """
 
-    model: str = "e5"  # "e5": ~100 languages, ~50 sentences/s; "use": 16, ~1,100/s
+    model: str = "e5"  # "e5": ~100 languages, ~45 sentences/s; "use": 16, ~1,100/s
     threshold: float | None = None  # least margin (alignment above background) to link
     sentence_match: float | None = None  # least cosine for two sentences to be aligned
     neighbours: int = 20  # candidates per article, by document vector

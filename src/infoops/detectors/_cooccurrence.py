@@ -132,26 +132,38 @@ def account_degrees_sql(table: str, signal: Signal) -> str:
 def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
     """One query: every co-occurring pair of ``signal`` with its counts, before any test.
 
-    The same bucketed sliding-window join as ``cooccurrences``, on account names,
-    aggregated in one pass: what other tools call the raw edge list.
+    The same bucketed sliding-window join as ``cooccurrences``, on account numbers
+    (named back at the end), aggregated in one pass: what other tools call the raw
+    edge list.
     """
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
-    having = f"count(DISTINCT a) BETWEEN 2 AND {int(cap)}" if cap else "count(*) >= 2"
+    having = f"count(DISTINCT ai) BETWEEN 2 AND {int(cap)}" if cap else "count(*) >= 2"
+    variant = ", variant" if signal.variant else ""
     return f"""
-    WITH ev AS (
-        SELECT account_id AS a, pid, hash(object) AS obj, ts,{" variant," if signal.variant else ""}
+    WITH named AS (
+        SELECT account_id AS a, pid, hash(object) AS obj, ts{variant},
                floor(ts / {width})::BIGINT AS bucket
         FROM ({signal.events_sql})
+    ), ids AS (  -- integer account keys: the join filter and the grouping compare numbers
+        SELECT a, (row_number() OVER (ORDER BY a))::INTEGER AS ai
+        FROM (SELECT DISTINCT a FROM named)
+    ), ev AS (
+        SELECT ids.ai, named.pid, named.obj, named.ts, named.bucket{variant.replace(", ", ", named.")}
+        FROM named JOIN ids USING (a)
     ), kept AS (
         SELECT * FROM ev SEMI JOIN (SELECT obj FROM ev GROUP BY obj HAVING {having}) USING (obj)
+    ), pairs AS (
+        SELECT l.ai AS s, r.ai AS t,
+               {_shared_count(signal, "l.obj", "l.variant", "r.variant")} AS k, count(*) AS n_evidence,
+               count(DISTINCT l.pid) AS posts_source, count(DISTINCT r.pid) AS posts_target
+        FROM (SELECT e.*, e.bucket + s.shift AS probe
+              FROM kept e, (VALUES (-1), (0), (1)) AS s(shift)) l
+        JOIN kept r ON r.obj = l.obj AND r.bucket = l.probe
+        WHERE l.ai < r.ai AND abs(r.ts - l.ts) <= {float(options.window_s)}{_variants(signal)}
+        GROUP BY l.ai, r.ai
     )
-    SELECT l.a AS source, r.a AS target,
-           {_shared_count(signal, "l.obj", "l.variant", "r.variant")} AS k, count(*) AS n_evidence,
-           count(DISTINCT l.pid) AS posts_source, count(DISTINCT r.pid) AS posts_target
-    FROM (SELECT e.*, e.bucket + s.shift AS probe
-          FROM kept e, (VALUES (-1), (0), (1)) AS s(shift)) l
-    JOIN kept r ON r.obj = l.obj AND r.bucket = l.probe
-    WHERE l.a < r.a AND abs(r.ts - l.ts) <= {float(options.window_s)}{_variants(signal)}
-    GROUP BY l.a, r.a ORDER BY source, target
+    SELECT x.a AS source, y.a AS target, k, n_evidence, posts_source, posts_target
+    FROM pairs JOIN ids x ON x.ai = pairs.s JOIN ids y ON y.ai = pairs.t
+    ORDER BY source, target
     """

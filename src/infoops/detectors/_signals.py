@@ -113,8 +113,9 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "co_reshare",
         "Co-reshare",
+        # Any post that names the original it reshares (a mapped CSV may lack post_type).
         f"""SELECT account_id, reshare_of_post AS object, {_EPOCH} AS ts, pid FROM post_rows
-            WHERE post_type = 'reshare' AND reshare_of_post IS NOT NULL""",
+            WHERE reshare_of_post IS NOT NULL""",
         60,
         "Accounts reshare the same original post within the window.",
         shared_sql="pa.reshare_of_post",
