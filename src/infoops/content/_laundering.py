@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -64,12 +64,8 @@ class LaunderingConfig:
 
     def calibrated(self, calibration: Calibration) -> Calibration:
         """The encoder's calibration with this configuration's overrides."""
-        return Calibration(
-            calibration.margin_floor,
-            calibration.margin_cap,
-            calibration.threshold if self.threshold is None else self.threshold,
-            calibration.sentence_match if self.sentence_match is None else self.sentence_match,
-        )
+        overrides = {"threshold": self.threshold, "sentence_match": self.sentence_match}
+        return replace(calibration, **{k: v for k, v in overrides.items() if v is not None})
 
 
 @dataclass
