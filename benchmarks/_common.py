@@ -44,6 +44,16 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, fl
     }
 
 
+def median_run(runs: list[dict], key) -> dict:
+    """The run at the median of ``key(run)`` (the upper one of an even count)."""
+    return sorted(runs, key=key)[len(runs) // 2]
+
+
+def compute_seconds(run: dict) -> float:
+    """The compute time a benchmark child printed last on its standard output."""
+    return float(run["stdout"].split()[-1])
+
+
 def machine() -> dict[str, str | int]:
     return {
         "python": platform.python_version(),

@@ -21,7 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine, require_shared, timed, write_results
+from _common import (
+    compute_seconds,
+    machine,
+    median_run,
+    require_shared,
+    timed,
+    write_results,
+)
 
 from infoops import Workspace
 from infoops.report import write_peer_csv
@@ -115,20 +122,16 @@ def _pair_step(ws_path: Path, db: str, peer_name: str, ours: str, args) -> dict:
         shutil.copyfile(db, fresh)
         peer_runs.append(timed([sys.executable, "-c", PEER, fresh, peer_name, window]))
         Path(fresh).unlink()
-    ours_s = [float(r["stdout"].split()[-1]) for r in runs]
-    peer_s = [float(r["stdout"].split()[-1]) for r in peer_runs]
-    middle = len(runs) // 2
-    run = sorted(runs, key=lambda r: float(r["stdout"].split()[-1]))[middle]
-    peer_run = sorted(peer_runs, key=lambda r: float(r["stdout"].split()[-1]))[middle]
-    compute_ours, compute_peer = sorted(ours_s)[middle], sorted(peer_s)[middle]
+    run, peer_run = median_run(runs, compute_seconds), median_run(peer_runs, compute_seconds)
+    compute_ours, compute_peer = compute_seconds(run), compute_seconds(peer_run)
     return {
         "infoops_signal": ours,
         "infoops": run,
         "peer": peer_run,
         "infoops_compute_s": round(compute_ours, 3),
         "peer_compute_s": round(compute_peer, 2),
-        "infoops_runs_s": [round(x, 3) for x in ours_s],
-        "peer_runs_s": [round(x, 2) for x in peer_s],
+        "infoops_runs_s": [round(compute_seconds(r), 3) for r in runs],
+        "peer_runs_s": [round(compute_seconds(r), 2) for r in peer_runs],
         "pairs": int(run["stdout"].split()[0]),
         "ratio_compute": round(compute_peer / max(compute_ours, 1e-9), 1),
         "ratio_wall": round(peer_run["seconds"] / max(run["seconds"], 1e-9), 1),

@@ -23,7 +23,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import machine, require_shared, timed, write_results
+from _common import compute_seconds, machine, median_run, require_shared, timed, write_results
 
 from infoops.report._exports import PEER_COLUMNS
 
@@ -115,16 +115,16 @@ def _infoops_runs(work: Path, source: Path, rows: int, repeats: int) -> dict:
     for number in range(repeats):
         workspace = work / f"ws{number}.duckdb"
         run = timed([sys.executable, "-c", INGEST, str(workspace), str(source)])
-        run["load_s"] = round(float(run["stdout"].split()[-1]), 2)
+        run["load_s"] = round(compute_seconds(run), 2)
         runs.append(run)
         workspace.unlink()
-    median = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
-    loads = sorted(r["load_s"] for r in runs)
+    median = median_run(runs, lambda r: r["seconds"])
+    load_s = median_run(runs, lambda r: r["load_s"])["load_s"]
     return {
         **median,
         "posts_per_s": round(rows / median["seconds"]),
-        "load_s": loads[len(loads) // 2],
-        "load_posts_per_s": round(rows / loads[len(loads) // 2]),
+        "load_s": load_s,
+        "load_posts_per_s": round(rows / load_s),
         "runs": [{k: r[k] for k in ("seconds", "load_s", "peak_mib")} for r in runs],
     }
 
