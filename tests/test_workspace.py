@@ -359,3 +359,17 @@ def test_times_are_utc_whatever_the_local_zone(fixtures_dir):
         "2020-11-04 04:59:57"
     )
     assert len(times) == 13
+
+
+def test_posts_keep_the_order_of_the_file(shared_data, tmp_path):
+    """Rows land in file order, run after run: the final insert's parallel joins once
+    reordered them, and with them every downstream choice of "the first post with this
+    text" (narratives, claim evidence)."""
+    prefix = tmp_path / "ira_prefix.csv"
+    with gzip.open(shared_data / "ira" / "tweets.csv.gz", "rt", encoding="utf-8") as source:
+        prefix.write_text("".join(line for _, line in zip(range(300_001), source, strict=False)))
+    with Workspace(memory=True) as ws:
+        ws.ingest([prefix])
+        lines = ws.sql("SELECT source_line FROM posts ORDER BY rowid").fetchnumpy()["source_line"]
+    assert len(lines) > 250_000
+    assert (lines[1:] > lines[:-1]).all()

@@ -80,8 +80,8 @@ SELECT _seq, 0 AS n FROM (
 
 _POSTS_SQL = """
 INSERT INTO posts BY NAME
-SELECT * FROM (
-    SELECT s.platform,
+SELECT * EXCLUDE (_seq) FROM (
+    SELECT s._seq, s.platform,
         coalesce(s.post_id, s.derived_id || coalesce(':' || r.n, '')) AS post_id,
         s.account_id, s.account_name, s.created_at, s.text, s.lang, s.post_type,
         s.reshare_of_post, s.reshare_of_account, s.reply_to, s.reply_to_account, s.quote_of,
@@ -91,6 +91,7 @@ SELECT * FROM (
     WHERE r.n IS NULL OR r.n > 0  -- n = 0 marks a repeated post id: keep the first only
 ) u
 WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = u.platform AND p.post_id = u.post_id)
+ORDER BY u._seq  -- the joins above run in parallel and reorder rows; keep the file's order
 """
 
 
