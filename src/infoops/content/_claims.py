@@ -1,22 +1,31 @@
 """Match posts and articles to known false claims.
 
-Two passes, so that a million posts take minutes, not hours:
+Three passes, so that a million posts take minutes, not hours:
 
 1. every distinct text is compared with every claim cheaply: static word-vector
    cosine (``StaticEmbedder``) and the claim's lexical coverage (the share of its
    IDF-weighted, stemmed terms present in the text); texts below both floors stop;
-2. the remaining texts get candidates from BM25 (``bm25s``) and from the full
-   multilingual sentence encoder, and each candidate a calibrated probability of
-   being the same claim: a logistic function of the encoder cosine and the
-   coverage, fitted on held-out hand-written queries (``benchmarks/eval_claims.py``).
+2. the remaining texts get candidates from BM25 (``bm25s``) and from the Universal
+   Sentence Encoder, and each candidate a first probability from the USE cosine and
+   the coverage (``SCREEN``); texts whose best candidate stays under
+   ``rescore_floor`` stop (on the IRA archive, most of them);
+3. the rest are re-scored with multilingual-e5 (``TranslationEncoder``): more
+   candidates from its nearest claims, and a calibrated probability of being the
+   same claim from the e5 similarity of the text and of its best sentence, the USE
+   cosine and the coverage (``CALIBRATION``). Both logistic models are fitted on the
+   even-numbered hand-written queries of ``benchmarks/eval_claims.py``.
 
 A probability at or above ``confirm`` is reported as a ``match``; from
 ``suggest`` up to it, as ``suggested`` for an analyst to confirm. Articles are
 matched sentence by sentence: the sentence that states the claim is the evidence.
+The e5 vectors of the bundled catalogue ship with the package
+(``data/euvsdisinfo_claims_e5.npz``); claims a user adds are encoded once and kept
+in the workspace.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -29,13 +38,25 @@ import scipy.sparse as sp
 from bm25s.stopwords import STOPWORDS_EN
 
 from .._tables import has_table, store_arrow
-from ._claim_catalogue import CATALOGUE_SCHEMA, bundled_claims
-from ._embed import DIMENSIONS, SentenceEncoder, shared_encoder, split_sentences
+from ._claim_catalogue import CATALOGUE_SCHEMA, bundled_claim_vectors, bundled_claims
+from ._embed import (
+    DIMENSIONS,
+    SentenceEncoder,
+    TranslationEncoder,
+    shared_encoder,
+    shared_translation_encoder,
+    split_sentences,
+)
 from ._static_embed import StaticEmbedder, words
 
-# Logistic calibration (intercept, cosine, coverage): fitted on the even-numbered
-# queries of tests/fixtures/claim_queries.jsonl by `python benchmarks/eval_claims.py --fit`.
-CALIBRATION = (-10.5, 13.76, 1.46)
+# Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl
+# (`python benchmarks/eval_claims.py --fit`). SCREEN (pass 2): intercept, USE cosine,
+# coverage. CALIBRATION (pass 3): intercept, e5 similarity of the text, USE cosine,
+# coverage, e5 similarity of the text's best sentence.
+SCREEN = (-10.5, 13.76, 1.46)
+CALIBRATION = (-35.19, 13.79, 11.23, 0.42, 16.49)
+E5_DIMENSIONS = TranslationEncoder.dimensions
+log = logging.getLogger("infoops")
 _STOP = frozenset(STOPWORDS_EN)
 # Where a news sentence reports a claim: "... falsely alleging (that) Ukraine interfered".
 _REPORTED = re.compile(
@@ -50,14 +71,15 @@ _LINKS = re.compile(r"https?://\S+|www\.\S+|@\w+")
 class ClaimMatchConfig:
     """Thresholds of claim matching; probabilities are calibrated (see ``CALIBRATION``)."""
 
-    confirm: float = 0.5  # probability at which a match is reported (held out: 88% correct)
-    suggest: float = 0.2  # lowest probability reported, as "suggested" (74% correct)
+    confirm: float = 0.5  # reported as a match (hand-written posts: 94% right; IRA: see docs)
+    suggest: float = 0.2  # lowest probability reported, as "suggested" (81% right)
     per_item: int = 3  # claims kept per post or article sentence...
     runner_up_gap: float = 0.25  # ...within this probability of the best one
     min_words: int = 4  # shorter texts carry no checkable claim
-    candidates: int = 20  # from BM25 and from the encoder, each
-    prefilter_similarity: float = 0.5  # static cosine that lets a text through pass 1
+    candidates: int = 20  # from BM25, from USE and from e5, each
+    prefilter_similarity: float = 0.45  # static cosine that lets a text through pass 1
     prefilter_coverage: float = 0.5  # or claim-term coverage that does
+    rescore_floor: float = 0.1  # pass-2 probability that sends a text to e5 (pass 3)
 
 
 @cache
@@ -72,17 +94,59 @@ def terms(text: str | None) -> list[str]:
     return _stemmer().stemWords([w for w in words(text) if w not in _STOP and len(w) > 1])
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """One text's candidate claims (catalogue rows) and the features that score them."""
+
+    pool: np.ndarray  # claim indices
+    cosine: np.ndarray  # USE cosine
+    coverage: np.ndarray  # share of the claim's term weight present in the text
+    meaning: np.ndarray | None = None  # e5 similarity; None when pass 3 did not run
+    sentence: np.ndarray | None = None  # e5 similarity of the text's best sentence
+
+    @property
+    def probability(self) -> np.ndarray:
+        """Calibrated probability that the text states each claim (pass 3's model when
+        the text reached it, else pass 2's)."""
+        if self.meaning is None:
+            return logistic(SCREEN, self.cosine, self.coverage)
+        return logistic(CALIBRATION, self.meaning, self.cosine, self.coverage, self.sentence)
+
+
+def logistic(model: tuple[float, ...], *features: np.ndarray) -> np.ndarray:
+    intercept, *weights = model
+    linear = intercept + sum(w * np.asarray(f) for w, f in zip(weights, features, strict=True))
+    return 1 / (1 + np.exp(-linear))
+
+
+def meaning_vectors(claims: pa.Table, encoder: TranslationEncoder) -> np.ndarray:
+    """Each claim's e5 vector: its text encoded as a query and as a passage (averaged),
+    averaged with the text followed by its keywords, which name the people and places a
+    post may mention instead."""
+    texts = claims.column("claim").to_pylist()
+    keywords = claims.column("keywords").to_pylist()
+    described = [
+        text + (". " + names.replace("+", ", ") if names else "")
+        for text, names in zip(texts, keywords, strict=True)
+    ]
+    title = (encoder.encode(texts) + encoder.encode_passages(texts)) / 2
+    return (title + encoder.encode(described)) / 2
+
+
 class ClaimIndex:
-    """A catalogue ready for search: BM25, term weights and encoder vectors of its claims."""
+    """A catalogue ready for search: BM25, term weights, USE and e5 vectors of its claims."""
 
     def __init__(
         self,
         claims: pa.Table,
         encoder: SentenceEncoder | None = None,
         vectors: np.ndarray | None = None,
+        meaning_encoder: TranslationEncoder | None = None,
+        meanings: np.ndarray | None = None,
     ) -> None:
         self.claims = claims
         self.encoder = encoder or shared_encoder()
+        self.meaning_encoder = meaning_encoder or shared_translation_encoder()
         texts = claims.column("claim").to_pylist()
         claim_terms = [terms(t) for t in texts]
         self.bm25 = bm25s.BM25()
@@ -90,7 +154,18 @@ class ClaimIndex:
         self._term_ids: dict[str, int] = {}
         self._coverage = self._term_matrix(claim_terms)
         self.vectors = self.encoder.encode(texts) if vectors is None else vectors
+        self.meanings = self._meanings() if meanings is None else meanings
         self._claim_words = [words(t) for t in texts]
+
+    def _meanings(self) -> np.ndarray:
+        """e5 vectors: shipped for the bundled catalogue, encoded for claims added to it."""
+        bundled = bundled_claims().num_rows
+        head = self.claims.slice(0, bundled)
+        shipped = bundled_claim_vectors(head) if self.claims.num_rows >= bundled else None
+        if shipped is None:
+            return meaning_vectors(self.claims, self.meaning_encoder)
+        rest = self.claims.slice(bundled)
+        return np.concatenate([shipped, meaning_vectors(rest, self.meaning_encoder)])
 
     def _term_matrix(self, claim_terms: list[list[str]]) -> sp.csc_matrix:
         """(terms x claims): each claim's IDF weights, summing to 1 per claim."""
@@ -141,10 +216,10 @@ class ClaimIndex:
 
     def candidates(
         self, texts: list[str], config: ClaimMatchConfig, block: int = 2048
-    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per text: candidate claim indices (BM25's and the encoder's top ``candidates``)
-        with their encoder cosine and coverage."""
-        pools = []
+    ) -> list[Candidates]:
+        """Per text: candidate claims (BM25's and USE's top ``candidates``, and e5's for
+        texts re-scored in pass 3) with their features."""
+        found = []
         k = min(config.candidates, len(self.vectors))
         for start in range(0, len(texts), block):
             part = texts[start : start + block]
@@ -153,21 +228,51 @@ class ClaimIndex:
             cosines = self.encoder.encode(cleaned) @ self.vectors.T
             coverage = self.coverage(query_terms)
             lexical = self._bm25_candidates(query_terms, k)
+            screened = []
             for q in range(len(part)):
                 pool = np.union1d(np.argpartition(-cosines[q], k - 1)[:k], lexical[q])
-                pools.append((pool, cosines[q, pool], coverage[q, pool].toarray().ravel()))
-        return pools
+                screened.append(
+                    Candidates(pool, cosines[q, pool], coverage[q, pool].toarray().ravel())
+                )
+            rescore = [
+                q for q, c in enumerate(screened) if c.probability.max() >= config.rescore_floor
+            ]
+            log.debug("Claims: %d of %d texts re-scored with e5", len(rescore), len(part))
+            meaning, sentence = self._meaning_scores([cleaned[q] for q in rescore])
+            for row, q in enumerate(rescore):
+                pool = np.union1d(screened[q].pool, np.argpartition(-meaning[row], k - 1)[:k])
+                screened[q] = Candidates(pool, cosines[q, pool], coverage[q, pool].toarray().ravel(),
+                                         meaning[row, pool], sentence[row, pool])  # fmt: skip
+            found.extend(screened)
+        return found
+
+    def _meaning_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(texts x claims) e5 similarity of each text, and of its best sentence (the text
+        itself when it has one sentence): a claim is often one sentence of a longer post."""
+        whole = self.meaning_encoder.encode(texts) @ self.meanings.T
+        best = whole.copy()
+        pieces = [split_sentences(t) for t in texts]
+        owners = [i for i, p in enumerate(pieces) if len(p) > 1 for _ in p]
+        if owners:
+            flat = [s for p in pieces if len(p) > 1 for s in p]
+            per_sentence = self.meaning_encoder.encode(flat) @ self.meanings.T
+            np.maximum.at(best, np.asarray(owners), per_sentence)
+        return whole, best
 
     def search(self, texts: list[str], config: ClaimMatchConfig) -> list[list[tuple]]:
-        """Per text, up to ``per_item`` (claim index, probability, cosine, coverage) with
-        probability >= ``suggest``, best first (pass 2)."""
+        """Per text, up to ``per_item`` (claim index, probability, cosine, coverage,
+        meaning) with probability >= ``suggest``, best first."""
         results = []
-        for pool, cosine, coverage in self.candidates(texts, config):
-            probability = calibrated(cosine, coverage)
-            order = np.lexsort((pool, -probability))[: config.per_item]
+        for found in self.candidates(texts, config):
+            probability = found.probability
+            order = np.lexsort((found.pool, -probability))[: config.per_item]
             floor = max(config.suggest, float(probability[order[0]]) - config.runner_up_gap)
+            meaning = (
+                found.meaning if found.meaning is not None else np.full(len(found.pool), np.nan)
+            )
             results.append([
-                (int(pool[i]), float(probability[i]), float(cosine[i]), float(coverage[i]))
+                (int(found.pool[i]), float(probability[i]), float(found.cosine[i]),
+                 float(found.coverage[i]), float(meaning[i]))
                 for i in order if probability[i] >= floor
             ])  # fmt: skip
         return results
@@ -183,12 +288,6 @@ class ClaimIndex:
             for row, i in enumerate(nonempty):
                 found[i] = ids[row][scores[row] > 0].astype(np.int64)
         return found
-
-
-def calibrated(cosine: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-    """Probability that a text states the claim, from the encoder cosine and the coverage."""
-    intercept, a, b = CALIBRATION
-    return 1 / (1 + np.exp(-(intercept + a * np.asarray(cosine) + b * np.asarray(coverage))))
 
 
 def workspace_claims(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -222,8 +321,9 @@ MATCH_SCHEMA = pa.schema(
         ("evidence", pa.string()),  # the post text, or the article sentence
         ("claim_id", pa.string()),
         ("score", pa.float64()),
-        ("cosine", pa.float64()),
+        ("cosine", pa.float64()),  # USE
         ("coverage", pa.float64()),
+        ("meaning", pa.float64()),  # e5 similarity (pass 3)
         ("status", pa.string()),  # match or suggested
     ]
 )
@@ -242,22 +342,23 @@ def match_claims(
     texts = [text for *_, text in items]
     keep = index.prefilter(texts, config) if texts else np.zeros(0, dtype=bool)
     kept = [item for item, passed in zip(items, keep, strict=True) if passed]
+    log.info("Claims: %d of %d texts pass the first pass", len(kept), len(items))
     found = index.search([text for *_, text in kept], config)
     rows = []
     ids = index.claims.column("claim_id").to_pylist()
     for (kind, key, article, text), matches in zip(kept, found, strict=True):
-        for claim, score, cosine, cov in matches:
+        for claim, score, cosine, cov, meaning in matches:
             rows.append({"kind": kind, "text_key": key, "article_id": article, "evidence": text,
                          "claim_id": ids[claim], "score": round(score, 4),
                          "cosine": round(cosine, 4), "coverage": round(cov, 4),
+                         "meaning": None if np.isnan(meaning) else round(meaning, 4),
                          "status": "match" if score >= config.confirm else "suggested"})  # fmt: skip
-    store_arrow(
-        con,
-        "claim_catalogue",
-        index.claims.append_column(
-            "vector", pa.FixedSizeListArray.from_arrays(pa.array(index.vectors.ravel()), DIMENSIONS)
-        ),
-    )
+    vectors = {"vector": (index.vectors, DIMENSIONS), "meaning": (index.meanings, E5_DIMENSIONS)}
+    catalogue = index.claims
+    for name, (values, width) in vectors.items():
+        flat = pa.array(values.astype(np.float32).ravel())
+        catalogue = catalogue.append_column(name, pa.FixedSizeListArray.from_arrays(flat, width))
+    store_arrow(con, "claim_catalogue", catalogue)
     store_arrow(con, "claim_sentence_matches", pa.Table.from_pylist(rows, schema=MATCH_SCHEMA))
     con.execute(_BEST_PER_ITEM)
     return con.execute(
@@ -267,13 +368,18 @@ def match_claims(
 
 def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimIndex:
     """An index whose claim vectors come from the workspace's last run when the claims are
-    the same (encoding 11,000 claims takes a quarter of a minute)."""
-    cached = has_table(con, "claim_catalogue")
-    if cached:
+    the same (USE takes a quarter of a minute for 11,000 claims, e5 a minute per 1,000)."""
+    if has_table(con, "claim_catalogue"):
         previous = con.sql("SELECT * FROM claim_catalogue").to_arrow_table()
-        if previous.drop_columns(["vector"]).cast(CATALOGUE_SCHEMA).equals(claims):
-            flat = previous.column("vector").combine_chunks().flatten().to_numpy()
-            return ClaimIndex(claims, vectors=flat.reshape(-1, DIMENSIONS).astype(np.float32))
+        if "meaning" in previous.column_names and previous.drop_columns(["vector", "meaning"]).cast(
+            CATALOGUE_SCHEMA
+        ).equals(claims):
+            vectors, meanings = (
+                previous.column(name).combine_chunks().flatten().to_numpy().astype(np.float32)
+                for name in ("vector", "meaning")
+            )
+            return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS),
+                              meanings=meanings.reshape(-1, E5_DIMENSIONS))  # fmt: skip
     return ClaimIndex(claims)
 
 
