@@ -217,10 +217,11 @@ def main() -> None:
               "times as many texts to e5 as 0.1), judged relevance:", "",
               "| floor | MAP@5 all | MRR@5 all | recall@5 all | MAP@5 held out "
               "| positives to pass 3 | negatives to pass 3 |", "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    pos = [i for i, r in enumerate(relevant) if r]
     for floor in FLOORS:
-        at = index.candidates(texts, dataclasses.replace(config, rescore_floor=floor))
+        at = (found if floor == config.rescore_floor else
+              index.candidates(texts, dataclasses.replace(config, rescore_floor=floor)))  # fmt: skip
         ranked = [_ranking(c) if ok else [] for c, ok in zip(at, passed, strict=True)]
-        pos = [i for i, r in enumerate(relevant) if r]
         ap = [average_precision(ranked[i], relevant[i]) for i in pos]
         rr = [reciprocal_rank(ranked[i], relevant[i]) for i in pos]
         hit = [bool(relevant[i] & set(ranked[i][:K])) for i in pos]

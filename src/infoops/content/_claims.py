@@ -12,7 +12,7 @@ Three passes, so that a million posts take minutes, not hours:
 3. the rest are re-scored with multilingual-e5 (``TranslationEncoder``): more
    candidates from its nearest claims, and a calibrated probability of being the
    same claim from the e5 similarity of the text and of its best sentence, the USE
-   cosine and the coverage (``CALIBRATION``). Both logistic models are fitted on the
+   cosine and the coverage (``CALIBRATION``). Both logistic models were fitted on the
    even-numbered hand-written queries of ``benchmarks/eval_claims.py``.
 
 A probability at or above ``confirm`` is reported as a ``match``; from
@@ -49,10 +49,11 @@ from ._embed import (
 )
 from ._static_embed import StaticEmbedder, words
 
-# Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl
-# (`python benchmarks/eval_claims.py --fit`). SCREEN (pass 2): intercept, USE cosine,
-# coverage. CALIBRATION (pass 3): intercept, e5 similarity of the text, USE cosine,
-# coverage, e5 similarity of the text's best sentence.
+# Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl.
+# SCREEN (pass 2): intercept, USE cosine, coverage; fitted when it was the last pass and
+# kept as the gate. CALIBRATION (pass 3, `python benchmarks/eval_claims.py --fit`):
+# intercept, e5 similarity of the text, USE cosine, coverage, e5 similarity of the text's
+# best sentence.
 SCREEN = (-10.5, 13.76, 1.46)
 CALIBRATION = (-35.19, 13.79, 11.23, 0.42, 16.49)
 E5_DIMENSIONS = TranslationEncoder.dimensions
