@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import json
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -85,8 +86,10 @@ def read_euvsdisinfo(path: Path) -> pa.Table:
     return _table(rows, path)
 
 
+@cache
 def bundled_claims() -> pa.Table:
-    """The catalogue shipped with infoops (EUvsDisinfo cases 2015-2021)."""
+    """The catalogue shipped with infoops (EUvsDisinfo cases 2015-2021); read once a process
+    (the index and the workspace's catalogue both need it)."""
     data = (files("infoops.content") / "data" / "euvsdisinfo_claims.csv.gz").read_bytes()
     with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(data)), encoding="utf-8") as text:
         rows = [{k: v or None for k, v in r.items()} for r in csv.DictReader(text)]
