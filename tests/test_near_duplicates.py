@@ -12,7 +12,7 @@ import pytest
 from test_coordination import Posts
 
 from infoops.content import near_duplicate_clusters
-from infoops.content._near_duplicates import NUM_PERM, minhash, token_hashes
+from infoops.content._sketch import NUM_PERM, sketch
 from infoops.detectors import CoordinationConfig, detect_coordination, raw_pairs
 
 # Real-shaped posts: lightly edited copies of one message, and unrelated texts.
@@ -42,7 +42,7 @@ def _exact(a: str, b: str) -> float:
 
 def test_minhash_estimates_jaccard_of_words_and_word_pairs():
     texts = COPIES + OTHERS
-    values = minhash(token_hashes(pa.array(texts), duckdb.connect()))
+    values = sketch(pa.array(texts))
     assert values.shape == (len(texts), NUM_PERM)
     errors = []
     for i in range(len(texts)):
@@ -51,6 +51,35 @@ def test_minhash_estimates_jaccard_of_words_and_word_pairs():
             errors.append(abs(estimate - _exact(texts[i], texts[j])))
     # 64 permutations: standard error at most 0.0625; allow four of them.
     assert max(errors) <= 0.25 and float(np.mean(errors)) <= 0.06
+
+
+def test_tokens_ignore_case_punctuation_links_mentions_and_the_retweet_marker():
+    same = [
+        "hello world, the vote is rigged",
+        "RT @someone: Hello World! The vote is RIGGED https://t.co/abc",
+        "Hello   world 🇺🇸 the vote… is rigged ＠other http://example.com/x",
+    ]
+    values = sketch(pa.array(same))
+    assert (values == values[0]).all()
+    sliced = pa.array(["unrelated words", *same]).slice(1)
+    assert (sketch(sliced) == values).all()
+    assert (sketch(pa.chunked_array([same[:1], same[1:]])) == values).all()
+    # "rt" is dropped only as a word of its own, links only from a word's start.
+    differ = ["hello world, the vote is rigged rtx", "hello world, the vote is rigged xhttp"]
+    assert not (sketch(pa.array(differ)) == values[0]).all(axis=1).any()
+
+
+def test_combining_marks_stay_inside_their_word():
+    # Devanagari virama and vowel signs are marks: "नमस्ते" is one word, not "नमस" + "ते".
+    whole, split = sketch(pa.array(["नमस्ते दुनिया मतदान", "नमस ते दुनिया मतदान"]))
+    assert (whole != split).any()
+    assert (sketch(pa.array(["नमस्ते दुनिया मतदान"])) == whole).all()
+
+
+def test_empty_and_null_texts_have_no_token():
+    values = sketch(pa.array(["", None, "@only https://t.co/x", "word"]))
+    assert (values[:3] == np.uint32(0xFFFFFFFF)).all()
+    assert (values[3] != np.uint32(0xFFFFFFFF)).all()  # one token fills every slot
 
 
 def _clusters(texts: list[str], threshold: float = 0.7) -> dict[int, int]:
@@ -67,7 +96,9 @@ def _clusters(texts: list[str], threshold: float = 0.7) -> dict[int, int]:
 
 
 def test_edited_copies_form_one_cluster_and_other_texts_none():
-    clusters = _clusters(COPIES + OTHERS)
+    # The most edited copy shares 0.73 of its tokens with the first: the estimate's standard
+    # error (0.055 with 64 values) makes 0.7 a coin toss for it, so the test asks for 0.6.
+    clusters = _clusters(COPIES + OTHERS, threshold=0.6)
     assert {k: clusters.get(k) for k in range(len(COPIES))} == dict.fromkeys(range(len(COPIES)), 0)
     assert not any(k in clusters for k in range(len(COPIES), len(COPIES) + len(OTHERS)))
 
