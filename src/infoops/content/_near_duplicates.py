@@ -19,6 +19,7 @@ estimate.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -26,8 +27,6 @@ import numpy as np
 import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-
-BATCH = 200_000
 
 
 @dataclass(frozen=True)
@@ -55,23 +54,20 @@ def near_duplicate_clusters(
 
     Returns the table (key, cluster) of every text in a cluster of two or more
     distinct texts (cluster = its earliest member's position), and the
-    signatures of those texts for per-pair similarity. Memory: the signatures
-    (256 bytes a text) and one band at a time.
+    signatures of those texts for per-pair similarity. Memory: the texts, their
+    signatures (256 bytes a text) and band keys (128 bytes a text).
     """
-    from ._sketch import NUM_PERM, similar_links, sketch  # compiled on first use
-
-    total = con.sql(f"SELECT count(*) FROM ({texts_sql})").fetchall()[0][0]
-    keys = np.empty(total, dtype=np.uint64)
-    values = np.empty((total, NUM_PERM), dtype=np.uint32)
-    filled = 0
-    for batch in con.sql(texts_sql).to_arrow_reader(BATCH):
-        rows = slice(filled, filled + batch.num_rows)
-        keys[rows] = batch.column(0).to_numpy(zero_copy_only=False)
-        sketch(batch.column(1), out=values[rows])
-        filled += batch.num_rows
-    keys, values = keys[:filled], values[:filled]
+    # Loading the compiled kernels (numba) takes about 0.4 s in a new process: do it while
+    # DuckDB, which releases the GIL, reads the texts.
+    with ThreadPoolExecutor(1) as loader:
+        kernels = loader.submit(_kernels)
+        table = con.sql(texts_sql).to_arrow_table()
+        sketch, similar_links, sorted_unique = kernels.result()
+    keys = table.column(0).to_numpy(zero_copy_only=False).astype(np.uint64, copy=False)
+    values = sketch(table.column(1))
+    del table
     left, right = similar_links(values, threshold)
-    members = np.unique(np.concatenate([left, right]))
+    members = sorted_unique(np.concatenate([left, right]))
     if len(members) == 0:
         return _empty_clusters(), Signatures(keys[:0], values[:0])
     local = np.searchsorted(members, np.concatenate([left, right]))
@@ -88,6 +84,14 @@ def near_duplicate_clusters(
         {"text_key": pa.array(keys[members]), "cluster": pa.array(first[component])}
     )
     return clusters, Signatures(keys[members], values[members])
+
+
+def _kernels():
+    """The compiled functions, loaded (from numba's cache, or compiled) by a first call."""
+    from . import _sketch
+
+    _sketch.warm_up()
+    return _sketch.sketch, _sketch.similar_links, _sketch.sorted_unique
 
 
 def _empty_clusters() -> pa.Table:

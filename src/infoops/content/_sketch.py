@@ -39,6 +39,7 @@ _BAND = np.uint64(0x9E3779B97F4A7C15)
 _rng = np.random.default_rng(20_161_108)
 MULTIPLIERS = _rng.integers(1, 2**32, NUM_PERM, dtype=np.uint32) | np.uint32(1)
 OFFSETS = _rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
+_BAND_MIX = _rng.integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
 
 
 @cache
@@ -199,63 +200,82 @@ def _band_keys(values, positions, shift: np.uint64) -> np.ndarray:
     text's index in the low ``shift`` bits, so that sorting a band's keys groups equal
     bands and keeps each group in position order. One pass over the signatures."""
     keys = np.empty((BANDS, len(positions)), dtype=np.uint64)
+    band_mix = _BAND_MIX
     for i in numba.prange(len(positions)):
         row = values[positions[i]]
         for band in range(BANDS):
             key = np.uint64(band)
-            for r in range(band * ROWS, (band + 1) * ROWS):
-                key = _mix(key * _BAND + np.uint64(row[r]))
-            keys[band, i] = ((key >> shift) << shift) | np.uint64(i)
+            for r in range(ROWS):
+                key += np.uint64(row[band * ROWS + r]) * band_mix[r]
+            keys[band, i] = ((_mix(key) >> shift) << shift) | np.uint64(i)
     return keys
 
 
 @numba.njit(cache=True, nogil=True)
-def _verified_links(values, positions, ordered, band: int, shift: np.uint64, needed: int):
-    """(member, leader) positions in one band's sorted keys: each text after the first of
-    its group, paired with that first text when at least ``needed`` values agree."""
-    members = np.empty(len(ordered), dtype=np.int64)
-    leaders = np.empty(len(ordered), dtype=np.int64)
+def _bucket_pairs(positions, ordered, shift: np.uint64, size: int) -> np.ndarray:
+    """Candidate pairs of one band's sorted keys, as ``member * size + leader``: each text
+    after the first of its group, with that first (earliest) text."""
+    pairs = np.empty(len(ordered), dtype=np.int64)
     found = 0
     low_bits = (np.uint64(1) << shift) - np.uint64(1)
-    first = band * ROWS
     start = 0
     for k in range(1, len(ordered)):
         if (ordered[k] >> shift) != (ordered[k - 1] >> shift):
             start = k  # a new group: most are single texts, never looked up
             continue
-        here, leader = positions[ordered[k] & low_bits], positions[ordered[start] & low_bits]
-        row, other = values[here], values[leader]
-        same = True
-        for r in range(ROWS):
-            same = same and other[first + r] == row[first + r]
-        if not same:  # a collision of the band's hash: no link
-            continue
+        member, leader = positions[ordered[k] & low_bits], positions[ordered[start] & low_bits]
+        pairs[found] = member * size + leader
+        found += 1
+    return pairs[:found]
+
+
+@numba.njit(cache=True, parallel=True)
+def _agreeing(values, pairs, size: int, needed: int) -> np.ndarray:
+    """Whether each candidate pair agrees on at least ``needed`` signature values."""
+    keep = np.empty(len(pairs), dtype=np.bool_)
+    for i in numba.prange(len(pairs)):
+        row, other = values[pairs[i] // size], values[pairs[i] % size]
         agree = 0
         for r in range(NUM_PERM):
             agree += other[r] == row[r]
-        if agree >= needed:
-            members[found], leaders[found] = here, leader
-            found += 1
-    return members[:found], leaders[:found]
+        keep[i] = agree >= needed
+    return keep
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of integers by one sort (numpy's own is several times slower here)."""
+    values = np.sort(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def warm_up() -> None:
+    """Load every kernel and the Unicode tables (a new process pays this once)."""
+    values = sketch(pa.array(["a b c", "a b c d"]))
+    similar_links(values, 0.5)
 
 
 def similar_links(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """(member, leader) row numbers of verified links, each pair once: in every band, each
     text is compared with the earliest text of its bucket and linked when the share of
-    agreeing values reaches the threshold. Buckets are found by sorting each band's keys;
-    bands run on every core (sorting and verifying release the GIL)."""
+    agreeing values reaches the threshold. Buckets are found by sorting each band's keys
+    (bands on every core: sorting releases the GIL); a pair found in several bands is
+    verified once."""
     positions = np.flatnonzero(values[:, 0] != EMPTY)
     if len(positions) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     needed = int(np.ceil(threshold * NUM_PERM - 1e-9))
     shift = np.uint64(int(len(positions)).bit_length())
+    size = len(values)
     keys = _band_keys(values, positions, shift)
 
-    def band_links(band: int) -> np.ndarray:
+    def band_pairs(band: int) -> np.ndarray:
         keys[band].sort()
-        members, leaders = _verified_links(values, positions, keys[band], band, shift, needed)
-        return members * np.int64(len(values)) + leaders
+        return _bucket_pairs(positions, keys[band], shift, size)
 
     with ThreadPoolExecutor(max(1, numba.get_num_threads())) as pool:
-        pairs = np.unique(np.concatenate(list(pool.map(band_links, range(BANDS)))))
-    return pairs // len(values), pairs % len(values)
+        candidates = sorted_unique(np.concatenate(list(pool.map(band_pairs, range(BANDS)))))
+    pairs = candidates[_agreeing(values, candidates, size, needed)]
+    return pairs // size, pairs % size
