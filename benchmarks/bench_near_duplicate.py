@@ -2,8 +2,8 @@
 
 Run: python benchmarks/bench_near_duplicate.py [--workspace IRA.duckdb] [--window 60]
          [--sizes 10000,20000,50000,100000,200000] [--budget 600] [--timeout 1800]
-         [--dense 100000,200000,500000,1000000,2000000] [--dense-timeout 600]
-         [--only ira|dense] [--repeats 3]
+         [--dense 100000,200000,500000,1000000,2000000,4000000] [--dense-timeout 600]
+         [--only ira|dense] [--repeats 5]
 Writes benchmarks/results/near_duplicate.{json,md} (with --only, the other part is
 kept from the existing results file).
 
@@ -62,7 +62,7 @@ from bench_coordination import INGEST, SIGNAL, _peer_csv
 IRA_TWEETS = 1_312_174
 OURS = "near_duplicate"
 SIZES = "10000,20000,50000,100000,200000,500000,1000000,1312174"
-DENSE = "100000,200000,500000,1000000,2000000"
+DENSE = "100000,200000,500000,1000000,2000000,4000000"
 PEER_STARTUP_S = 1.0  # importing the peer's compute module, measured on this machine
 
 SIM_INGEST = """
@@ -222,7 +222,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11, help="simulation seed")
     parser.add_argument("--only", choices=("ira", "dense"), help="run one part, keep the other")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="runs of each tool on the whole archive (median)"
+        "--repeats", type=int, default=5, help="runs of each tool on the whole archive (median)"
     )
     args = parser.parse_args()
     source = require_shared("ira/tweets.csv.gz")

@@ -69,6 +69,18 @@ def test_tokens_ignore_case_punctuation_links_mentions_and_the_retweet_marker():
     assert not (sketch(pa.array(differ)) == values[0]).all(axis=1).any()
 
 
+def test_invisible_characters_neither_split_nor_make_tokens():
+    # Emoji style selectors, keycaps and zero-width characters (an evasion: "rig\u200bged")
+    # are ignored; the same texts without them give the same signature.
+    pairs = [
+        ("I ❤ you, vote ✔ now, call 1 now", "I ❤️ you, vote ✔️ now, call 1️⃣ now"),
+        ("the election was rigged", "the elec\u00adtion was rig\u200bged"),
+    ]
+    for plain, decorated in pairs:
+        values = sketch(pa.array([plain, decorated]))
+        assert (values[0] == values[1]).all(), decorated
+
+
 def test_combining_marks_stay_inside_their_word():
     # Devanagari virama and vowel signs are marks: "नमस्ते" is one word, not "नमस" + "ते".
     whole, split = sketch(pa.array(["नमस्ते दुनिया मतदान", "नमस ते दुनिया मतदान"]))

@@ -26,9 +26,13 @@ NUM_PERM = 64
 BANDS = 16  # 4 values a band: P(candidate) = 1 - (1 - s^4)^16, 0.99 at s = 0.7
 ROWS = NUM_PERM // BANDS
 EMPTY = np.uint32(0xFFFFFFFF)
-UNICODE_TABLE = 0x32400  # code points up to CJK extension H; later ones separate tokens
+UNICODE_TABLE = 0x32400  # up to CJK extension H (Python 3.12+); later ones separate tokens
 
-_WORD, _SPACE = np.uint8(1), np.uint8(2)
+# Kinds of code point: what separates tokens, what makes them, white space (which also
+# ends a word, for dropping links and mentions), combining marks (part of a token, never
+# the start of one), and what is ignored (format characters such as zero-width joiners
+# and soft hyphens, variation selectors, enclosing keycap marks).
+_SEPARATOR, _WORD, _SPACE, _MARK, _IGNORED = (np.uint8(k) for k in range(5))
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -44,18 +48,22 @@ _BAND_MIX = _rng.integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
 
 @cache
 def unicode_tables() -> tuple[np.ndarray, np.ndarray]:
-    """(lower, kind) per code point: its lower case, and 1 for a letter, digit or combining
-    mark (which belongs to its letter: Devanagari vowel signs, Arabic diacritics) or ``#``,
-    2 for white space, 0 for anything else (punctuation, symbols, emoji)."""
+    """(lower, kind) per code point: its lower case, and its kind (above). Letters, digits
+    and ``#`` make tokens; combining marks stay in their letter's token (Devanagari vowel
+    signs, Arabic diacritics) but an emoji's variation selector does not become one."""
     text = "".join(map(chr, range(UNICODE_TABLE)))
     lowered = text.replace("\u0130", "i").lower()  # only İ lower-cases to two characters
     if len(lowered) != len(text):  # another Unicode version: keep each first character
         lowered = "".join(c.lower()[0] for c in text)
     lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), np.uint32).copy()
-    word = [unicodedata.category(c)[0] in "LNM" for c in text]
-    kind = np.where(word, _WORD, np.uint8(0)).astype(np.uint8)
+    kinds = {"L": _WORD, "N": _WORD, "Mn": _MARK, "Mc": _MARK, "Me": _IGNORED, "Cf": _IGNORED}
+    kind = np.array(
+        [kinds.get(cat, kinds.get(cat[0], _SEPARATOR)) for cat in map(unicodedata.category, text)],
+        dtype=np.uint8,
+    )
     chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
     kind[np.char.isspace(chars)] = _SPACE
+    kind[0xFE00:0xFE10] = _IGNORED  # variation selectors (emoji or text style)
     kind[ord("#")] = _WORD
     return lower, kind
 
@@ -89,7 +97,9 @@ def _decode(data: np.ndarray, p: int, end: int) -> tuple[int, int]:
 
 @numba.njit(cache=True, inline="always")
 def _kind(cp: int, kind: np.ndarray) -> int:
-    return int(kind[cp]) if cp < len(kind) else 0
+    if cp < len(kind):
+        return int(kind[cp])
+    return 4 if 0xE0000 <= cp < 0xE1000 else 0  # tags and variation selectors: ignored
 
 
 @numba.njit(cache=True, inline="always")
@@ -142,6 +152,11 @@ def _sketch_text(data, start: int, end: int, lower, kind, multipliers, offsets, 
             k = _kind(cp, kind)
         else:
             cp, after, k = 0, end + 1, 2  # the end closes the last token
+        if k == 4:
+            p = after
+            continue
+        if k == 3:
+            k = 1 if in_token else 0
         if in_token and k != 1:
             finished = _mix(token)
             _fold(row, finished, multipliers, offsets)
@@ -198,7 +213,12 @@ def sketch(texts: pa.Array | pa.ChunkedArray, out: np.ndarray | None = None) -> 
 def _band_keys(values, positions, shift: np.uint64) -> np.ndarray:
     """(BANDS, n): per band and text, a hash of the band's values in the high bits and the
     text's index in the low ``shift`` bits, so that sorting a band's keys groups equal
-    bands and keeps each group in position order. One pass over the signatures."""
+    bands and keeps each group in position order. One pass over the signatures.
+
+    The hash keeps its top 64 - shift bits: two different bands meet there about
+    n^2 / 2^(65 - shift) times a band (2 at 4 million texts), merging their groups, so a
+    text may be compared with another group's earliest text; verification rejects such
+    links, and the pair's other bands usually find the true one."""
     keys = np.empty((BANDS, len(positions)), dtype=np.uint64)
     band_mix = _BAND_MIX
     for i in numba.prange(len(positions)):
@@ -226,7 +246,7 @@ def _bucket_pairs(positions, ordered, shift: np.uint64, size: int) -> np.ndarray
         member, leader = positions[ordered[k] & low_bits], positions[ordered[start] & low_bits]
         pairs[found] = member * size + leader
         found += 1
-    return pairs[:found]
+    return pairs[:found].copy()  # not a view: the full-size buffer is freed
 
 
 @numba.njit(cache=True, parallel=True)
@@ -240,6 +260,11 @@ def _agreeing(values, pairs, size: int, needed: int) -> np.ndarray:
             agree += other[r] == row[r]
         keep[i] = agree >= needed
     return keep
+
+
+def _band_pairs(band: np.ndarray, positions, shift: np.uint64, size: int) -> np.ndarray:
+    band.sort()  # in place: equal keys meet, each group in position order
+    return _bucket_pairs(positions, band, shift, size)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -270,12 +295,9 @@ def similar_links(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.
     shift = np.uint64(int(len(positions)).bit_length())
     size = len(values)
     keys = _band_keys(values, positions, shift)
-
-    def band_pairs(band: int) -> np.ndarray:
-        keys[band].sort()
-        return _bucket_pairs(positions, keys[band], shift, size)
-
     with ThreadPoolExecutor(max(1, numba.get_num_threads())) as pool:
-        candidates = sorted_unique(np.concatenate(list(pool.map(band_pairs, range(BANDS)))))
+        found = list(pool.map(lambda band: _band_pairs(band, positions, shift, size), keys))
+    del keys
+    candidates = sorted_unique(np.concatenate(found))
     pairs = candidates[_agreeing(values, candidates, size, needed)]
     return pairs // size, pairs % size
