@@ -34,7 +34,7 @@ Dense part: IRA times are whole minutes and sparse, so the peer's pair join stay
 small there. Simulated data (``infoops.simulate.simulate(n, seed, planted=True)``,
 60 days, second-resolution times, bursts and planted groups) is denser: each size
 is simulated and ingested into a fresh workspace, handed to the peer in its CSV
-layout, and both tools run with the same window and thresholds as above. Sizes grow
+layout, and both tools run with the same settings as above. Sizes grow
 until a peer run is killed at --dense-timeout; the killed run is reported as a
 lower bound (timeout minus the peer's ~1 s start-up), and so is its ratio.
 
@@ -397,8 +397,10 @@ def _report(results: dict) -> list[str]:
         f"machine: {results['machine']}",
         "",
         f"peer: {settings['function']}, Jaccard threshold {settings['similarity_threshold']}, "
-        f"min_edge_weight 1, n_threads 2; infoops: raw_pairs({results['infoops_signal']!r}, "
-        "max_object_accounts=None)",
+        f"min_edge_weight 1, n_threads 2, on word sets; infoops: raw_pairs("
+        f"{results['infoops_signal']!r}, max_object_accounts=None) at its default estimated "
+        "Jaccard 0.7 of words and word pairs (pair counts are not comparable: the two tools "
+        "measure different sets).",
         "",
         "| tweets (first by time) | non-retweets | candidate pairs | peer load s "
         "| peer compute s | (tokenize s / join s) | peer pairs | infoops load s "
@@ -465,8 +467,8 @@ def _report(results: dict) -> list[str]:
 def _dense_report(dense: dict) -> list[str]:
     lines = [
         "",
-        f"## Dense: simulated posts (second-resolution times, bursts), same window and "
-        f"thresholds; seed {dense['seed']}, peer killed at {dense['timeout_s']:g} s",
+        f"## Dense: simulated posts (second-resolution times, bursts), same settings; "
+        f"seed {dense['seed']}, peer killed at {dense['timeout_s']:g} s",
         "",
         "| simulated posts | non-retweets | candidate pairs | simulate+ingest s | peer load s "
         "| peer compute s | (tokenize s / join s) | peer pairs | infoops compute s "
