@@ -32,7 +32,7 @@ UNICODE_TABLE = 0x32400  # up to CJK extension H (Python 3.12+); later ones sepa
 # ends a word, for dropping links and mentions), combining marks (part of a token, never
 # the start of one), and what is ignored (format characters such as zero-width joiners
 # and soft hyphens, variation selectors, enclosing keycap marks).
-_SEPARATOR, _WORD, _SPACE, _MARK, _IGNORED = (np.uint8(k) for k in range(5))
+_SEPARATOR, _WORD, _SPACE, _MARK, _IGNORED = range(5)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -99,7 +99,8 @@ def _decode(data: np.ndarray, p: int, end: int) -> tuple[int, int]:
 def _kind(cp: int, kind: np.ndarray) -> int:
     if cp < len(kind):
         return int(kind[cp])
-    return 4 if 0xE0000 <= cp < 0xE1000 else 0  # tags and variation selectors: ignored
+    # Tags and variation selectors of plane 14 are ignored; anything else separates.
+    return _IGNORED if 0xE0000 <= cp < 0xE1000 else _SEPARATOR
 
 
 @numba.njit(cache=True, inline="always")
@@ -123,7 +124,7 @@ def _dropped_word(data: np.ndarray, p: int, end: int, first: int, lower, kind) -
         if p + 1 >= end:
             return True
         cp, _ = _decode(data, p + 1, end)
-        return _kind(cp, kind) == 2
+        return _kind(cp, kind) == _SPACE
     return False
 
 
@@ -151,20 +152,20 @@ def _sketch_text(data, start: int, end: int, lower, kind, multipliers, offsets, 
             cp = _lower(cp, lower)
             k = _kind(cp, kind)
         else:
-            cp, after, k = 0, end + 1, 2  # the end closes the last token
-        if k == 4:
+            cp, after, k = 0, end + 1, _SPACE  # the end closes the last token
+        if k == _IGNORED:
             p = after
             continue
-        if k == 3:
-            k = 1 if in_token else 0
-        if in_token and k != 1:
+        if k == _MARK:
+            k = _WORD if in_token else _SEPARATOR
+        if in_token and k != _WORD:
             finished = _mix(token)
             _fold(row, finished, multipliers, offsets)
             if has_previous:
                 _fold(row, _mix(previous * _BAND ^ finished ^ _BIGRAM), multipliers, offsets)
             previous, has_previous = finished, True
             token, in_token = _FNV_OFFSET, False
-        if k == 2:
+        if k == _SPACE:
             word_start = True
             p = after
             continue
@@ -173,11 +174,11 @@ def _sketch_text(data, start: int, end: int, lower, kind, multipliers, offsets, 
             if _dropped_word(data, after, end, cp, lower, kind):
                 while p < end:  # skip to the next white space
                     cp, after = _decode(data, p, end)
-                    if _kind(cp, kind) == 2:
+                    if _kind(cp, kind) == _SPACE:
                         break
                     p = after
                 continue
-        if k == 1:
+        if k == _WORD:
             token = (token ^ np.uint64(cp)) * _FNV_PRIME
             in_token = True
         p = after
