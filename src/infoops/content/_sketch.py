@@ -109,7 +109,7 @@ def _lower(cp: int, lower: np.ndarray) -> int:
 
 
 @numba.njit(cache=True)
-def _dropped_word(data: np.ndarray, p: int, end: int, first: int, lower, kind) -> bool:
+def _dropped_word(data: np.ndarray, p: int, end: int, first: int, kind) -> bool:
     """Whether the word starting with code point ``first`` (its bytes from ``p`` on) is a
     link (``http...``), a mention (``@``, full-width ``＠``) or the retweet marker ``rt``."""
     if first == 0x40 or first == 0xFF20:
@@ -171,7 +171,7 @@ def _sketch_text(data, start: int, end: int, lower, kind, multipliers, offsets, 
             continue
         if word_start:
             word_start = False
-            if _dropped_word(data, after, end, cp, lower, kind):
+            if _dropped_word(data, after, end, cp, kind):
                 while p < end:  # skip to the next white space
                     cp, after = _decode(data, p, end)
                     if _kind(cp, kind) == _SPACE:
