@@ -7,9 +7,10 @@ import json
 import pytest
 
 from infoops import Workspace
+from infoops.content import STREAM_PRECISION
 from infoops.engine import run_coordination
 from infoops.report import write_campaigns
-from infoops.report._campaign_objects import confidence
+from infoops.report._campaign_objects import assessment, confidence
 from infoops.simulate import simulate
 
 
@@ -57,3 +58,23 @@ def test_campaigns_json_describes_planted_groups(tmp_path):
             assert evidence["signal"] in campaign["signals"] and evidence["q_value"] <= 0.05
         for technique in campaign["disarm"]:
             assert technique["id"].startswith("T0") and technique["evidence"]
+
+
+def test_claim_matches_read_as_leads_not_findings():
+    """On a real stream most claim matches only share the claim's subject (docs: Limits), so
+    the assessment says 'match', unconfirmed, with the reviewed share, never 'state'."""
+    obj = {
+        "confidence": {"level": "moderate"},
+        "accounts": 12,
+        "first_post": "2016-10-01",
+        "last_post": "2016-11-08",
+        "signal_families": {"resharing": 9},
+        "state_media": [],
+        "claims": [{"posts_matched": 7}, {"posts_matched": 3}],
+        "integrity": {},
+    }
+    sentence = assessment(obj)
+    assert "10 posts match known false claims (unconfirmed" in sentence
+    assert f"{STREAM_PRECISION['match']:.0%} of such matches" in sentence
+    assert "state known false claims" not in sentence
+    assert sentence.startswith("We assess with moderate confidence that these 12 accounts")

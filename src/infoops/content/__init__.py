@@ -20,7 +20,14 @@
 from ._alignment import Calibration, alignment_matrix, corpus_margin, pair_alignment
 from ._article_posts import link_posts_to_articles
 from ._claim_catalogue import bundled_claims, read_claim_file, read_euvsdisinfo
-from ._claims import ClaimIndex, ClaimMatchConfig, add_claims, match_claims, workspace_claims
+from ._claims import (
+    STREAM_PRECISION,
+    ClaimIndex,
+    ClaimMatchConfig,
+    add_claims,
+    match_claims,
+    workspace_claims,
+)
 from ._embed import (
     SentenceEncoder,
     TranslationEncoder,
@@ -45,6 +52,7 @@ from ._static_embed import StaticEmbedder
 
 __all__ = [
     "LAUNDERING_MODELS",
+    "STREAM_PRECISION",
     "Article",
     "Calibration",
     "ClaimIndex",

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from .._tables import has_table
+from ..content import STREAM_PRECISION
 from ._campaign_objects import campaign_objects
 from ._subset import Subset, subset_views
 
@@ -224,7 +225,11 @@ def _findings(campaigns: list[dict]) -> list[str]:
                         "their posts.")  # fmt: skip
     with_claims = [c for c in campaigns if any(x["posts_matched"] for x in c["claims"])]
     if with_claims:
-        findings.append(f"{len(with_claims)} campaign(s) post known false claims.")
+        findings.append(
+            f"{len(with_claims)} campaign(s) post texts that match known false "
+            "claims; confirm each by hand (on a reviewed real stream "
+            f"{STREAM_PRECISION['match']:.0%} of matches state their claim)."
+        )
     with_integrity = [c for c in campaigns if c["integrity"]]
     if with_integrity:
         findings.append(f"{len(with_integrity)} campaign(s) post content that targets election "

@@ -27,6 +27,7 @@ from __future__ import annotations
 import duckdb
 
 from .._tables import has_table
+from ..content import STREAM_PRECISION
 
 FAMILIES = {
     "co_reshare": "resharing",
@@ -54,7 +55,8 @@ DISARM = {
     "T0084.003": ("Deceptively Labelled or Translated", "articles in the campaign's posts are "
                   "translations of other outlets' articles"),
     "T0002": ("Facilitate State Propaganda", "a share of the posts amplifies state media"),
-    "T0022": ("Leverage Conspiracy Theory Narratives", "posts state known false claims"),
+    "T0022": ("Leverage Conspiracy Theory Narratives",
+              "posts match known false claims (to be confirmed by an analyst)"),
 }  # fmt: skip
 
 
@@ -357,7 +359,11 @@ def assessment(obj: dict) -> str:
                            "state media")  # fmt: skip
     matched = sum(item["posts_matched"] for item in obj["claims"])
     if matched:
-        content.append(f"{matched} posts state known false claims")
+        content.append(
+            f"{matched} posts match known false claims (unconfirmed: on a reviewed "
+            f"real stream {STREAM_PRECISION['match']:.0%} of such matches state "
+            "their claim, the rest share its subject)"
+        )
     tagged = sum(obj["integrity"].values())
     if tagged:
         content.append(f"{tagged} posts target election integrity")

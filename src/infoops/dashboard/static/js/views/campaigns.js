@@ -8,7 +8,7 @@ import { renderNetwork } from "../graph.js";
 
 const FLAGS = [
   ["state_media", "amplifies state media"],
-  ["claims", "states known false claims"],
+  ["claims", "matches known false claims (unconfirmed)"],
   ["integrity", "targets election integrity"],
   ["laundering", "shares laundered articles"],
 ];
