@@ -103,13 +103,20 @@ def main() -> None:
         status_rows.append({"status": status, "texts": texts, "estimated_stating": round(stating),
                             "precision": round(stating / texts, 3) if texts else None})  # fmt: skip
     changed = sum(1 for _, score, same in pairs if not same)
-    results |= {"bands": rows, "statuses": status_rows, "pairs_no_longer_best": changed}
+    twice = [(r["label"] == "states", r["second_label"] == "states") for r in review
+             if "second_label" in r]  # fmt: skip
+    agreement = sum(a == b for a, b in twice) / len(twice)
+    results |= {"bands": rows, "statuses": status_rows, "pairs_no_longer_best": changed,
+                "second_opinion": {"pairs": len(twice), "states_agreement": round(agreement, 3)}}  # fmt: skip
     lines = [
         "# Known-claim matches on a real stream (IRA archive): reviewed precision", "",
         f"{len(review)} reviewed (tweet, best claim) pairs, tests/fixtures/ira_claim_review.jsonl "
         "(AI reviewers, blind to the score). 'stream texts' = distinct post texts whose best claim "
         "scores in the band. Precision = share labelled `states`, with its 95% Wilson interval.",
-        f"Pairs whose best claim differs now (not counted): {changed}.", "",
+        f"Pairs whose best claim differs now (not counted): {changed}. A second reviewer "
+        f"labelled {len(twice)} of the pairs independently: the two agree on `states` or not "
+        f"for {agreement:.0%} ({sum(a for a, _ in twice)} vs {sum(b for _, b in twice)} "
+        "`states`).", "",
         "| score band | stream texts | labelled | states | same topic | reports | unrelated "
         "| precision | 95% interval |", "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         *[f"| {r['band']} | {r['stream_texts']:,} | {r['labelled']} | {r['states']} | "
