@@ -46,20 +46,27 @@ OFFSETS = _rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
 _BAND_MIX = _rng.integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
 
 
+class _CategoryKinds(dict):
+    """Kind of code point per general category (``Lu``, ``Mn``, ...), each worked out once."""
+
+    def __missing__(self, category: str) -> int:
+        kinds = {"L": _WORD, "N": _WORD, "Mn": _MARK, "Mc": _MARK, "Me": _IGNORED, "Cf": _IGNORED}
+        self[category] = kinds.get(category, kinds.get(category[0], _SEPARATOR))
+        return self[category]
+
+
 @cache
 def unicode_tables() -> tuple[np.ndarray, np.ndarray]:
     """(lower, kind) per code point: its lower case, and its kind (above). Letters, digits
     and ``#`` make tokens; combining marks stay in their letter's token (Devanagari vowel
     signs, Arabic diacritics) but an emoji's variation selector does not become one."""
-    text = "".join(map(chr, range(UNICODE_TABLE)))
+    text = np.arange(UNICODE_TABLE, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
     lowered = text.replace("\u0130", "i").lower()  # only İ lower-cases to two characters
     if len(lowered) != len(text):  # another Unicode version: keep each first character
         lowered = "".join(c.lower()[0] for c in text)
     lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), np.uint32).copy()
-    kinds = {"L": _WORD, "N": _WORD, "Mn": _MARK, "Mc": _MARK, "Me": _IGNORED, "Cf": _IGNORED}
-    kind = np.array(
-        [kinds.get(cat, kinds.get(cat[0], _SEPARATOR)) for cat in map(unicodedata.category, text)],
-        dtype=np.uint8,
+    kind = np.fromiter(
+        map(_CategoryKinds().__getitem__, map(unicodedata.category, text)), np.uint8, len(text)
     )
     chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<U1")
     kind[np.char.isspace(chars)] = _SPACE
