@@ -57,8 +57,9 @@ def near_duplicate_clusters(
     signatures of those texts for per-pair similarity. Memory: the texts, their
     signatures (256 bytes a text) and band keys (128 bytes a text).
     """
-    # Loading the compiled kernels (numba) takes about 0.4 s in a new process: do it while
-    # DuckDB, which releases the GIL, reads the texts.
+    # Loading the compiled kernels from numba's cache takes about 0.2 s of one core in a new
+    # process (mostly numba refreshing its compiler): do it while DuckDB, which releases the
+    # GIL, reads the texts.
     with ThreadPoolExecutor(1) as loader:
         kernels = loader.submit(_kernels)
         table = con.sql(texts_sql).to_arrow_table()
