@@ -87,9 +87,9 @@ def main() -> None:
         labels = Counter(label for label, score, same in pairs if same and band_of(score) == band)
         n = sum(labels.values())
         low, high = wilson(labels["states"], n)
-        per_band[band] = labels["states"] / n if n else 0.0
+        per_band[band] = labels["states"] / n if n else None  # band not matched this run
         rows.append({"band": f"{band[0]}-{band[1]}", "stream_texts": stream[band], "labelled": n,
-                     **{k: labels[k] for k in LABELS}, "precision": round(per_band[band], 3),
+                     **{k: labels[k] for k in LABELS}, "precision": n and round(per_band[band], 3),
                      "low": round(low, 3), "high": round(high, 3)})  # fmt: skip
     config = ClaimMatchConfig()
     statuses = {"match": lambda b: b[0] >= config.confirm,
@@ -99,6 +99,10 @@ def main() -> None:
     for status, keep in statuses.items():
         chosen = [b for b in BANDS if keep(b)]
         texts = sum(stream[b] for b in chosen)
+        if any(per_band[b] is None for b in chosen):  # e.g. matched with a higher suggest
+            status_rows.append({"status": status, "texts": texts, "estimated_stating": None,
+                                "precision": None})  # fmt: skip
+            continue
         stating = sum(stream[b] * per_band[b] for b in chosen)
         status_rows.append({"status": status, "texts": texts, "estimated_stating": round(stating),
                             "precision": round(stating / texts, 3) if texts else None})  # fmt: skip
@@ -120,13 +124,13 @@ def main() -> None:
         "| score band | stream texts | labelled | states | same topic | reports | unrelated "
         "| precision | 95% interval |", "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         *[f"| {r['band']} | {r['stream_texts']:,} | {r['labelled']} | {r['states']} | "
-          f"{r['same_topic']} | {r['reports']} | {r['unrelated']} | {r['precision']:.3f} | "
+          f"{r['same_topic']} | {r['reports']} | {r['unrelated']} | {r['precision'] if r['labelled'] else '-'} | "
           f"{r['low']:.2f}-{r['high']:.2f} |" for r in rows], "",
         f"By status at the default thresholds (confirm {config.confirm}, suggest "
         f"{config.suggest}), each band's precision weighted by its stream texts:", "",
         "| status | distinct texts | estimated to state their claim | precision |",
         "|---|---:|---:|---:|",
-        *[f"| {r['status']} | {r['texts']:,} | {r['estimated_stating']:,} | {r['precision']} |"
+        *[f"| {r['status']} | {r['texts']:,} | {r['estimated_stating'] or '-'} | {r['precision'] or '-'} |"
           for r in status_rows],
     ]  # fmt: skip
     if "match_seconds" in results:
