@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, add_workspace_option, ira_workspace, machine, write_results  # noqa: E402,I001
 
+from infoops._tables import has_table  # noqa: E402
 from infoops.content import match_claims  # noqa: E402
 from infoops.content._claims import ClaimMatchConfig  # noqa: E402
 
@@ -67,8 +68,7 @@ def main() -> None:
     review = [json.loads(line) for line in REVIEW.read_text(encoding="utf-8").splitlines() if line]
     results: dict = {"machine": machine()}
     with ira_workspace(args.workspace) as ws:
-        matched = ws.sql("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'claim_matches'")
-        if args.rematch or matched.fetchall()[0][0] == 0:
+        if args.rematch or not has_table(ws.con, "claim_matches"):
             started = time.perf_counter()
             match_claims(ws.con, ClaimMatchConfig(suggest=BANDS[0][0]))
             results["match_seconds"] = round(time.perf_counter() - started, 1)
