@@ -12,7 +12,7 @@ import pytest
 from test_coordination import Posts
 
 from infoops.content import near_duplicate_clusters
-from infoops.content._sketch import NUM_PERM, sketch
+from infoops.content._sketch import EMPTY_VALUE, NUM_PERM, empty_sketches, sketch, sketch_into
 from infoops.detectors import CoordinationConfig, detect_coordination, raw_pairs
 
 # Real-shaped posts: lightly edited copies of one message, and unrelated texts.
@@ -89,17 +89,20 @@ def test_combining_marks_stay_inside_their_word():
 
 
 def test_empty_and_null_texts_have_no_token():
-    values = sketch(pa.array(["", None, "@only https://t.co/x", "word"]))
-    assert (values[:3] == np.uint32(0xFFFFFFFF)).all()
-    assert (values[3] != np.uint32(0xFFFFFFFF)).all()  # one token fills every slot
+    texts = pa.array(["", None, "@only https://t.co/x", "word"])
+    values, bands = empty_sketches(len(texts))
+    sketch_into(values, bands, texts, np.arange(4), np.arange(4))
+    assert (values[:3] == EMPTY_VALUE).all() and (bands[:, :3] == 0).all()
+    assert (values[3] != EMPTY_VALUE).all()  # one token fills every slot
+    assert (bands[:, 3] != 0).all()
 
 
 def _clusters(texts: list[str], threshold: float = 0.7) -> dict[int, int]:
     con = duckdb.connect()
-    con.register("t", pa.table({"k": pa.array(range(len(texts)), pa.uint64()), "text": texts}))
-    clusters, signatures = near_duplicate_clusters(
-        con, "SELECT k, text FROM t ORDER BY k", threshold
-    )
+    keys = pa.array(range(len(texts)), pa.uint64())
+    con.register("t", pa.table({"text_key": keys, "created_at": keys, "text": texts}))
+    con.execute("CREATE TABLE posts AS SELECT * FROM t")
+    clusters, signatures = near_duplicate_clusters(con, "posts", threshold)
     assert len(signatures.keys) == clusters.num_rows
     return dict(
         zip(clusters.column("text_key").to_pylist(), clusters.column("cluster").to_pylist(),
@@ -120,6 +123,46 @@ def test_threshold_is_respected():
     assert _clusters(COPIES, threshold=1.0) == {0: 0, 1: 0}
     assert _clusters([], threshold=0.7) == {}
     assert _clusters(["", "#", "@someone https://t.co/x"], threshold=0.7) == {}
+
+
+def test_texts_are_read_once_per_key_in_order_of_first_post():
+    # More rows than one batch of texts; each copy's key recurs on later rows (the same
+    # text posted again), the table is not in time order, and `where` drops a copy.
+    rng = random.Random(7)
+    filler = [" ".join(f"w{rng.randrange(10**6)}" for _ in range(6)) for _ in range(70_000)]
+    rows = [(1_000 + i, float(i), text) for i, text in enumerate(filler)]
+    first_posted = {0: 5_000.5, 1: 60.5, 2: 69_000.5, 3: 30_000.5}  # key -> time
+    for key, at in first_posted.items():
+        rows.append((key, at, COPIES[key]))
+        rows.append((key, at + 1.0, COPIES[key]))  # reposted: one key, two rows
+    rows.insert(123, (3, 10.5, "dropped by where"))
+    rows.reverse()
+    con = duckdb.connect()
+    key, at, text = zip(*rows, strict=True)
+    con.register("t", pa.table({"text_key": pa.array(key, pa.uint64()), "created_at": at,
+                                "text": text}))  # fmt: skip
+    con.execute("CREATE TABLE posts AS SELECT * FROM t")
+    clusters, signatures = near_duplicate_clusters(con, "posts", 0.6, "text <> 'dropped by where'")
+    found = dict(zip(clusters.column("text_key").to_pylist(), clusters.column("cluster").to_pylist(),
+                     strict=True))  # fmt: skip
+    # Position of a key: its rank by first post time among all keys (fillers are at i).
+    order = sorted([(t, k) for k, t in first_posted.items()] + [(float(i), 1_000 + i)
+                   for i in range(70_000)])  # fmt: skip
+    position = {k: p for p, (_, k) in enumerate(order)}
+    assert found == dict.fromkeys(first_posted, position[1])  # key 1 was posted first
+    assert sorted(signatures.keys.tolist()) == sorted(first_posted)
+    alone = sketch(pa.array([COPIES[k] for k in sorted(first_posted)]))
+    assert (signatures.values[np.argsort(signatures.keys)] == alone).all()
+
+
+def test_sketch_into_scatters_rows_across_chunks():
+    texts = pa.chunked_array([COPIES[:2], [], COPIES[2:], OTHERS])
+    whole = sketch(pa.array(COPIES + OTHERS))
+    values, bands = empty_sketches(3)
+    rows, dest = np.array([6, 1, 3]), np.array([2, 0, 1])
+    sketch_into(values, bands, texts, rows, dest)
+    assert (values == whole[[1, 3, 6]]).all()
+    assert (bands != 0).all()
 
 
 def _copy_paste_group(posts: Posts, rng: random.Random, members: int = 6, bursts: int = 6):

@@ -28,17 +28,21 @@ import pyarrow as pa
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ._sketch import empty_sketches
+
+_BATCH_ROWS = 65_536
+
 
 @dataclass(frozen=True)
 class Signatures:
     """MinHash signatures (rows follow ``keys``); texts without a token get no row."""
 
     keys: np.ndarray  # uint64 text keys
-    values: np.ndarray  # (n, NUM_PERM) uint32
+    values: np.ndarray  # (n, NUM_PERM) uint16
 
     def as_arrow(self) -> pa.Table:
         """(text_key, sig): one fixed-size list of NUM_PERM values per text."""
-        flat = pa.array(self.values.reshape(-1), pa.uint32())
+        flat = pa.array(self.values.reshape(-1), pa.uint16())
         return pa.table(
             {
                 "text_key": pa.array(self.keys, pa.uint64()),
@@ -48,26 +52,33 @@ class Signatures:
 
 
 def near_duplicate_clusters(
-    con: duckdb.DuckDBPyConnection, texts_sql: str, threshold: float
+    con: duckdb.DuckDBPyConnection, table: str, threshold: float, where: str = "TRUE"
 ) -> tuple[pa.Table, Signatures]:
-    """Cluster the texts of ``texts_sql`` (rows: key, text, in a stable order).
+    """Cluster the distinct texts of ``table`` (a DuckDB table with ``text_key``,
+    ``created_at`` and ``text``, one row per post; the rows that count: ``where``).
 
-    Returns the table (key, cluster) of every text in a cluster of two or more
-    distinct texts (cluster = its earliest member's position), and the
-    signatures of those texts for per-pair similarity. Memory: the texts, their
-    signatures (256 bytes a text) and band keys (128 bytes a text).
+    Each text key is sketched once, from its first row, and the keys are ordered by
+    first appearance (then key), so numbering is stable. Returns the table (key,
+    cluster) of every text in a cluster of two or more distinct texts (cluster = its
+    earliest member's position), and the signatures of those texts for per-pair
+    similarity. Memory: the signatures (128 bytes a text), band hashes (64 bytes a
+    text) and one batch of texts at a time.
     """
     # Loading the compiled kernels from numba's cache takes about 0.2 s of one core in a new
     # process (mostly numba refreshing its compiler): do it while DuckDB, which releases the
-    # GIL, reads the texts.
+    # GIL, orders the keys.
     with ThreadPoolExecutor(1) as loader:
         kernels = loader.submit(_kernels)
-        table = con.sql(texts_sql).to_arrow_table()
-        sketch, similar_links, sorted_unique = kernels.result()
-    keys = table.column(0).to_numpy(zero_copy_only=False).astype(np.uint64, copy=False)
-    values = sketch(table.column(1))
-    del table
-    left, right = similar_links(values, threshold)
+        firsts = con.sql(
+            f"""SELECT text_key, min(rowid) AS first_row FROM {table} WHERE {where}
+                GROUP BY text_key ORDER BY min(created_at), text_key"""
+        ).fetchnumpy()
+        sketch_into, similar_links, sorted_unique = kernels.result()
+    keys = firsts["text_key"].astype(np.uint64, copy=False)
+    values, bands = empty_sketches(len(keys))
+    _sketch_first_rows(con, table, where, firsts["first_row"], values, bands, sketch_into)
+    left, right = similar_links(values, bands, threshold)
+    del bands
     members = sorted_unique(np.concatenate([left, right]))
     if len(members) == 0:
         return _empty_clusters(), Signatures(keys[:0], values[:0])
@@ -87,12 +98,29 @@ def near_duplicate_clusters(
     return clusters, Signatures(keys[members], values[members])
 
 
+def _sketch_first_rows(con, table, where, first_rows, values, bands, sketch_into) -> None:
+    """Sketch into ``values[i]`` and ``bands[:, i]`` the text of row ``first_rows[i]``, reading the texts in
+    batches: a batch's memory is reused by the next, where one table of every text
+    would be new memory, which costs more to touch than to sketch."""
+    if len(first_rows) == 0:
+        return
+    order = np.argsort(first_rows, kind="stable")
+    wanted = first_rows[order]
+    reader = con.sql(f"SELECT rowid, text FROM {table} WHERE {where}").to_arrow_reader(_BATCH_ROWS)
+    for batch in reader:
+        rowids = batch.column(0).to_numpy()
+        at = np.minimum(np.searchsorted(wanted, rowids), len(wanted) - 1)
+        hit = np.flatnonzero(wanted[at] == rowids)
+        if len(hit):
+            sketch_into(values, bands, batch.column(1), hit, order[at[hit]])
+
+
 def _kernels():
     """The compiled functions, loaded (from numba's cache, or compiled) by a first call."""
     from . import _sketch
 
     _sketch.warm_up()
-    return _sketch.sketch, _sketch.similar_links, _sketch.sorted_unique
+    return _sketch.sketch_into, _sketch.similar_links, _sketch.sorted_unique
 
 
 def _empty_clusters() -> pa.Table:

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 NUM_PERM = 64
 BANDS = 16  # 4 values a band: P(candidate) = 1 - (1 - s^4)^16, 0.99 at s = 0.7
 ROWS = NUM_PERM // BANDS
-EMPTY = np.uint32(0xFFFFFFFF)
+EMPTY = np.uint32(0xFFFFFFFF)  # a slot no token has lowered
+EMPTY_VALUE = np.uint16(0xFFFF)  # what an EMPTY slot keeps
 UNICODE_TABLE = 0x32400  # up to CJK extension H (Python 3.12+); later ones separate tokens
 
 # Kinds of code point: what separates tokens, what makes them, white space (which also
@@ -191,88 +192,137 @@ def _sketch_text(data, start: int, end: int, lower, kind, multipliers, offsets, 
         p = after
 
 
+@numba.njit(cache=True, inline="always")
+def _band_hash(row: np.ndarray, band: int) -> np.uint32:
+    """A 32-bit hash of one band's values, never 0 (0 marks a text without a token)."""
+    key = np.uint64(band)
+    for r in range(ROWS):
+        key += np.uint64(row[band * ROWS + r]) * _BAND_MIX[r]
+    return max(np.uint32(_mix(key) >> np.uint64(32)), np.uint32(1))
+
+
 @numba.njit(cache=True, parallel=True)
-def _sketch_all(data, offsets, lower, kind, multipliers, perm_offsets, out) -> None:
-    for i in numba.prange(len(offsets) - 1):
-        _sketch_text(
-            data, offsets[i], offsets[i + 1], lower, kind, multipliers, perm_offsets, out[i]
-        )
+def _sketch_rows(data, offsets, rows, dest, lower, kind, multipliers, perm_offsets, values, bands):
+    """Each text ``rows[i]`` into ``values[dest[i]]`` (low 16 bits of each minimum) and
+    ``bands[:, dest[i]]``; a block of texts shares one full-width working row."""
+    blocks = min(len(rows), 64)
+    for block in numba.prange(blocks):
+        row = np.empty(NUM_PERM, dtype=np.uint32)
+        for i in range(block * len(rows) // blocks, (block + 1) * len(rows) // blocks):
+            text, at = rows[i], dest[i]
+            _sketch_text(
+                data, offsets[text], offsets[text + 1], lower, kind, multipliers, perm_offsets,
+                row,
+            )  # fmt: skip
+            for j in range(NUM_PERM):
+                values[at, j] = np.uint16(row[j] & np.uint32(0xFFFF))
+            has_token = row[0] != EMPTY
+            for band in range(BANDS):
+                bands[band, at] = _band_hash(row, band) if has_token else np.uint32(0)
 
 
-def sketch(texts: pa.Array | pa.ChunkedArray, out: np.ndarray | None = None) -> np.ndarray:
-    """(n, NUM_PERM) uint32 signatures of the texts (into ``out`` when given); a text
-    without a token (or NULL) gets all slots EMPTY."""
-    if out is None:
-        out = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
+def sketch(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """(n, NUM_PERM) uint16 signatures of the texts (see ``sketch_into``)."""
+    return _sketch_all(texts)[0]
+
+
+def _sketch_all(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    values, bands = empty_sketches(len(texts))
+    rows = np.arange(len(texts), dtype=np.int64)
+    sketch_into(values, bands, texts, rows, rows)
+    return values, bands
+
+
+def empty_sketches(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Room for the signatures and band hashes of ``n`` texts."""
+    return np.empty((n, NUM_PERM), dtype=np.uint16), np.empty((BANDS, n), dtype=np.uint32)
+
+
+def sketch_into(
+    values: np.ndarray,
+    bands: np.ndarray,
+    texts: pa.Array | pa.ChunkedArray,
+    rows: np.ndarray,
+    dest: np.ndarray,
+) -> None:
+    """Sketch ``texts[rows[i]]`` into ``values[dest[i]]`` and ``bands[:, dest[i]]``; a text
+    without a token (or NULL) has every value EMPTY_VALUE and every band hash 0."""
     lower, kind = unicode_tables()
     chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
-    row = 0
+    start = 0
     for chunk in chunks:
-        chunk = pc.fill_null(chunk.cast(pa.large_string()), "")
-        _, offsets, data = chunk.buffers()
-        offsets = np.frombuffer(offsets, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
-        _sketch_all(data, offsets, lower, kind, MULTIPLIERS, OFFSETS, out[row : row + len(chunk)])
-        row += len(chunk)
-    return out
+        inside = (rows >= start) & (rows < start + len(chunk))
+        if inside.any():
+            data, offsets = _text_buffers(chunk)
+            _sketch_rows(
+                data, offsets, rows[inside] - start, dest[inside], lower, kind, MULTIPLIERS,
+                OFFSETS, values, bands,
+            )  # fmt: skip
+        start += len(chunk)
 
 
-@numba.njit(cache=True, parallel=True)
-def _band_keys(values, positions, shift: np.uint64) -> np.ndarray:
-    """(BANDS, n): per band and text, a hash of the band's values in the high bits and the
-    text's index in the low ``shift`` bits, so that sorting a band's keys groups equal
-    bands and keeps each group in position order. One pass over the signatures.
+def _text_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's bytes and int64 offsets, without copying the bytes (a NULL is made
+    an empty text first: Arrow lets a NULL's offsets span bytes)."""
+    if chunk.null_count:
+        chunk = pc.fill_null(chunk, "")
+    if not pa.types.is_string(chunk.type):
+        chunk = chunk.cast(pa.large_string())
+    width = np.int32 if pa.types.is_string(chunk.type) else np.int64
+    _, offsets, data = chunk.buffers()
+    offsets = np.frombuffer(offsets, width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data, np.uint8) if data is not None else np.empty(0, np.uint8)
+    return data, offsets.astype(np.int64, copy=False)
 
-    The hash keeps its top 64 - shift bits: two different bands meet there about
-    n^2 / 2^(65 - shift) times a band (2 at 4 million texts), merging their groups, so a
-    text may be compared with another group's earliest text; verification rejects such
-    links, and the pair's other bands usually find the true one."""
-    keys = np.empty((BANDS, len(positions)), dtype=np.uint64)
-    band_mix = _BAND_MIX
-    for i in numba.prange(len(positions)):
-        row = values[positions[i]]
-        for band in range(BANDS):
-            key = np.uint64(band)
-            for r in range(ROWS):
-                key += np.uint64(row[band * ROWS + r]) * band_mix[r]
-            keys[band, i] = ((_mix(key) >> shift) << shift) | np.uint64(i)
+
+@numba.njit(cache=True, nogil=True)
+def _band_keys(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(hash << 32 | index) of one band's texts: sorted, equal hashes meet in position order."""
+    keys = np.empty(len(positions), dtype=np.uint64)
+    for i in range(len(positions)):
+        keys[i] = (np.uint64(hashes[positions[i]]) << np.uint64(32)) | np.uint64(i)
     return keys
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket_pairs(positions, ordered, shift: np.uint64, size: int) -> np.ndarray:
-    """Candidate pairs of one band's sorted keys, as ``member * size + leader``: each text
-    after the first of its group, with that first (earliest) text."""
-    pairs = np.empty(len(ordered), dtype=np.int64)
+def _bucket_pairs(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Candidate pairs of one band's sorted keys, as ``member << 32 | leader`` (rows of
+    the texts): each text after the first of its group, with that first (earliest) text."""
+    pairs = np.empty(len(keys), dtype=np.int64)
     found = 0
-    low_bits = (np.uint64(1) << shift) - np.uint64(1)
     start = 0
-    for k in range(1, len(ordered)):
-        if (ordered[k] >> shift) != (ordered[k - 1] >> shift):
+    low = np.uint64(0xFFFFFFFF)
+    for k in range(1, len(keys)):
+        if (keys[k] >> np.uint64(32)) != (keys[k - 1] >> np.uint64(32)):
             start = k  # a new group: most are single texts, never looked up
             continue
-        member, leader = positions[ordered[k] & low_bits], positions[ordered[start] & low_bits]
-        pairs[found] = member * size + leader
+        member, leader = positions[keys[k] & low], positions[keys[start] & low]
+        pairs[found] = (member << 32) | leader
         found += 1
     return pairs[:found].copy()  # not a view: the full-size buffer is freed
 
 
+def _band_pairs(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """One band's candidate pairs. Two different bands meet on a 32-bit hash about
+    n^2 / 2^33 times a band (40 at 600,000 texts), merging their groups: a text may then
+    be compared with the other group's earliest text, a link verification rejects, while
+    the pair's other bands usually find the true one."""
+    keys = _band_keys(hashes, positions)
+    keys.sort()  # numpy's sort, in place, without the GIL
+    return _bucket_pairs(keys, positions)
+
+
 @numba.njit(cache=True, parallel=True)
-def _agreeing(values, pairs, size: int, needed: int) -> np.ndarray:
+def _agreeing(values, pairs, needed: int) -> np.ndarray:
     """Whether each candidate pair agrees on at least ``needed`` signature values."""
     keep = np.empty(len(pairs), dtype=np.bool_)
     for i in numba.prange(len(pairs)):
-        row, other = values[pairs[i] // size], values[pairs[i] % size]
+        row, other = values[pairs[i] >> 32], values[pairs[i] & 0xFFFFFFFF]
         agree = 0
         for r in range(NUM_PERM):
             agree += other[r] == row[r]
         keep[i] = agree >= needed
     return keep
-
-
-def _band_pairs(band: np.ndarray, positions, shift: np.uint64, size: int) -> np.ndarray:
-    band.sort()  # in place: equal keys meet, each group in position order
-    return _bucket_pairs(positions, band, shift, size)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -286,26 +336,23 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def warm_up() -> None:
     """Load every kernel and the Unicode tables (a new process pays this once)."""
-    values = sketch(pa.array(["a b c", "a b c d"]))
-    similar_links(values, 0.5)
+    similar_links(*_sketch_all(pa.array(["a b c", "a b c d"])), 0.5)
 
 
-def similar_links(values: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def similar_links(
+    values: np.ndarray, bands: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(member, leader) row numbers of verified links, each pair once: in every band, each
     text is compared with the earliest text of its bucket and linked when the share of
     agreeing values reaches the threshold. Buckets are found by sorting each band's keys
-    (bands on every core: sorting releases the GIL); a pair found in several bands is
+    (bands on every core: the kernel releases the GIL); a pair found in several bands is
     verified once."""
-    positions = np.flatnonzero(values[:, 0] != EMPTY)
+    positions = np.flatnonzero(bands[0] != 0)  # texts with a token
     if len(positions) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     needed = int(np.ceil(threshold * NUM_PERM - 1e-9))
-    shift = np.uint64(int(len(positions)).bit_length())
-    size = len(values)
-    keys = _band_keys(values, positions, shift)
     with ThreadPoolExecutor(max(1, numba.get_num_threads())) as pool:
-        found = list(pool.map(lambda band: _band_pairs(band, positions, shift, size), keys))
-    del keys
+        found = list(pool.map(lambda hashes: _band_pairs(hashes, positions), bands))
     candidates = sorted_unique(np.concatenate(found))
-    pairs = candidates[_agreeing(values, candidates, size, needed)]
-    return pairs // size, pairs % size
+    pairs = candidates[_agreeing(values, candidates, needed)]
+    return pairs >> 32, pairs & 0xFFFFFFFF

@@ -70,11 +70,7 @@ def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
 def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, config: Any) -> None:
     """Temp tables ``near_dup_texts`` (text_key, cluster) and ``near_dup_sigs`` (text_key, sig)."""
     clusters, sigs = near_duplicate_clusters(
-        con,
-        """SELECT text_key, any_value(text) AS text FROM posts
-           WHERE text_key IS NOT NULL AND post_type <> 'reshare'
-           GROUP BY text_key ORDER BY min(created_at), text_key""",
-        config.text_similarity,
+        con, "posts", config.text_similarity, "text_key IS NOT NULL AND post_type <> 'reshare'"
     )
     store_arrow(con, "near_dup_texts", clusters, temporary=True)
     store_arrow(con, "near_dup_sigs", sigs.as_arrow(), temporary=True)
