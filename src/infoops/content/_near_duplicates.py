@@ -5,9 +5,12 @@ its words and its word pairs (bigrams keep some word order, which matters in
 short posts built from a common vocabulary). A MinHash signature of
 ``NUM_PERM`` values estimates the Jaccard similarity of two such sets as the
 share of equal values (``_sketch``: one compiled pass over each text's bytes).
-Locality-sensitive hashing cuts each signature into ``BANDS`` bands; texts that
-agree on a whole band land in the same bucket, so candidate pairs come from
-buckets instead of comparing every pair.
+Each value keeps the low 16 bits of its minimum: two different minima agree there
+by chance once in 65,536, which moves an estimate by less than 0.0001, and the
+signatures take half the memory.
+Locality-sensitive hashing cuts each signature into ``BANDS`` bands, hashed in the
+same pass from the full minima; texts that agree on a whole band land in the same
+bucket, so candidate pairs come from buckets instead of comparing every pair.
 
 Within a bucket every text is compared with the bucket's earliest text (linear,
 not quadratic, in the bucket's size) and linked when the estimated similarity
