@@ -19,7 +19,7 @@ from typing import Protocol
 import duckdb
 import pyarrow as pa
 
-from .._tables import store_arrow
+from .._tables import drop_temporary, store_arrow
 
 POST_ROWS_SQL = "CREATE OR REPLACE TEMP VIEW post_rows AS SELECT *, rowid AS pid FROM posts"
 
@@ -63,5 +63,4 @@ class DuckDBBackend:
         self.con.execute(f"INSERT INTO {table} {sql}")
 
     def drop(self, *names: str) -> None:
-        for name in names:
-            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        drop_temporary(self.con, *names)

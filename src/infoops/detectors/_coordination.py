@@ -23,6 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .._tables import drop_temporary
 from ..errors import InputError
 from ._backend import DuckDBBackend, SqlBackend
 from ._cooccurrence import (
@@ -159,8 +160,7 @@ def raw_pairs(
     table = DuckDBBackend(con).arrow(
         raw_pairs_sql(chosen, PairOptions(window, max_object_accounts))
     )
-    for name in chosen.temp_tables:
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+    drop_temporary(con, *chosen.temp_tables)
     return table
 
 

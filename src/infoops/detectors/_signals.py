@@ -45,7 +45,7 @@ class Signal:
     prepare: Callable[[duckdb.DuckDBPyConnection, Any], None] | None = None
     similarity_sql: str = "NULL"  # the two posts' similarity, from posts pa, pb and joins
     evidence_joins: str = ""  # tables the similarity needs, joined to posts pa and pb
-    temp_tables: tuple[str, ...] = ()  # made by ``prepare``; dropped when the signal is done
+    temp_tables: tuple[str, ...] = ()  # made by ``prepare`` (tables or registered views)
 
 
 def _epoch(alias: str) -> str:
@@ -68,12 +68,14 @@ def _unnest(column: str, extra: str = "", distinct: bool = True) -> str:
 
 
 def _prepare_near_duplicates(con: duckdb.DuckDBPyConnection, config: Any) -> None:
-    """Temp tables ``near_dup_texts`` (text_key, cluster) and ``near_dup_sigs`` (text_key, sig)."""
+    """Temp table ``near_dup_texts`` (text_key, cluster) and view ``near_dup_sigs`` (text_key, sig)."""
     clusters, sigs = near_duplicate_clusters(
         con, "posts", config.text_similarity, "text_key IS NOT NULL AND post_type <> 'reshare'"
     )
     store_arrow(con, "near_dup_texts", clusters, temporary=True)
-    store_arrow(con, "near_dup_sigs", sigs.as_arrow(), temporary=True)
+    # Read only for evidence rows: a view on the Arrow table (copying its arrays of 64
+    # values into a DuckDB table costs ~0.07 s per 80,000 texts).
+    con.register("near_dup_sigs", sigs.as_arrow())
 
 
 def _prepare_similar_meaning(con: duckdb.DuckDBPyConnection, config: Any) -> None:
