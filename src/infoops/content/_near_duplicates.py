@@ -58,7 +58,8 @@ def near_duplicate_clusters(
     con: duckdb.DuckDBPyConnection, table: str, threshold: float, where: str = "TRUE"
 ) -> tuple[pa.Table, Signatures]:
     """Cluster the distinct texts of ``table`` (a DuckDB table with ``text_key``,
-    ``created_at`` and ``text``, one row per post; the rows that count: ``where``).
+    ``created_at`` and ``text``, one row per post; the rows that count: ``where``, an
+    SQL condition written by the caller, never taken from data).
 
     Each text key is sketched once, from its first row, and the keys are ordered by
     first appearance (then key), so numbering is stable. Returns the table (key,
