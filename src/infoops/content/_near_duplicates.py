@@ -68,7 +68,7 @@ def near_duplicate_clusters(
     similarity. Memory: the signatures (128 bytes a text), band hashes (64 bytes a
     text) and one batch of texts at a time.
     """
-    # Loading the compiled kernels from numba's cache takes about 0.2 s of one core in a new
+    # Loading the compiled kernels from numba's cache takes about 0.3 s of one core in a new
     # process (mostly numba refreshing its compiler): do it while DuckDB, which releases the
     # GIL, orders the keys.
     with ThreadPoolExecutor(1) as loader:
@@ -103,15 +103,15 @@ def near_duplicate_clusters(
 
 
 def _sketch_first_rows(con, table, where, first_rows, values, bands, sketch_into) -> None:
-    """Sketch into ``values[i]`` and ``bands[:, i]`` the text of row ``first_rows[i]``, reading the texts in
-    batches: a batch's memory is reused by the next, where one table of every text
-    would be new memory, which costs more to touch than to sketch."""
+    """Sketch into ``values[i]`` and ``bands[:, i]`` the text of row ``first_rows[i]``,
+    reading the texts in batches: a batch's memory is reused by the next, where one
+    table of every text would be new memory, which costs more to touch than to sketch."""
     if len(first_rows) == 0:
         return
     order = np.argsort(first_rows, kind="stable")
     wanted = first_rows[order]
-    reader = con.sql(f"SELECT rowid, text FROM {table} WHERE {where}").to_arrow_reader(_BATCH_ROWS)
-    for batch in reader:
+    texts = con.sql(f"SELECT rowid, text FROM {table} WHERE {where}")
+    for batch in texts.to_arrow_reader(_BATCH_ROWS):
         rowids = batch.column(0).to_numpy()
         at = np.minimum(np.searchsorted(wanted, rowids), len(wanted) - 1)
         hit = np.flatnonzero(wanted[at] == rowids)

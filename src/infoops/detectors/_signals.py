@@ -45,7 +45,7 @@ class Signal:
     prepare: Callable[[duckdb.DuckDBPyConnection, Any], None] | None = None
     similarity_sql: str = "NULL"  # the two posts' similarity, from posts pa, pb and joins
     evidence_joins: str = ""  # tables the similarity needs, joined to posts pa and pb
-    temp_tables: tuple[str, ...] = ()  # made by ``prepare`` (tables or registered views)
+    temp_tables: tuple[str, ...] = ()  # made by ``prepare`` (tables or views); dropped after
 
 
 def _epoch(alias: str) -> str:
