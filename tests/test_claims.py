@@ -143,6 +143,10 @@ def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):
     assert added.exit_code == 0, added.output
     done = runner.invoke(app, ["claims", "match", "-w", str(path), "--out", str(tmp_path / "o")])
     assert done.exit_code == 0, done.output
+    # Reported as leads, not as texts that state the claim.
+    said = " ".join(done.output.split())
+    assert "1 distinct text(s) match one of 1 known false claim(s) (1 at 'match'" in said
+    assert "leads to confirm by hand" in said and " state " not in said
     rows = (tmp_path / "o" / "claim_matches.csv").read_text().splitlines()
     assert rows[0].startswith("status,score,kind,post_id,account_id")
     mine = [r for r in rows if "https://fc.example/1" in r]

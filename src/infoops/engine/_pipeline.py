@@ -192,13 +192,14 @@ def run_claims(
     ws: Workspace, out: Path | None = None, config: ClaimMatchConfig | None = None
 ) -> dict[str, int]:
     """Match posts and articles to known false claims (table ``claim_matches``; with
-    ``out``, claim_matches.csv); returns texts matched and claims found."""
+    ``out``, claim_matches.csv); returns texts matched, those at status ``match``, and
+    claims found."""
     matched = match_claims(ws.con, config)
-    confirmed, claims = ws.sql(
+    at_match, claims = ws.sql(
         """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
                   count(DISTINCT claim_id) FROM claim_matches"""
     ).fetchall()[0]
-    result = {"texts": matched, "confirmed": confirmed, "claims": claims}
+    result = {"texts": matched, "match": at_match, "claims": claims}
     return result | (write_claims(ws.con, out) if out is not None else {})
 
 
