@@ -241,3 +241,17 @@ def test_subset_by_language_on_real_ira_tweets(ira_week, tmp_path):
     assert "from 2016-10-06 to 2016-10-07" in page
     bad = CliRunner().invoke(app, ["report", "-w", str(file), "--since", "last week"])
     assert bad.exit_code != 0 and "is not a date" in bad.output
+
+
+def test_summary_names_eight_high_confidence_campaigns_and_counts_the_rest():
+    from infoops.report._briefing import _findings
+
+    def campaign(i: int, level: str) -> dict:
+        return {"campaign_id": f"C{i:03}", "accounts": 3, "confidence": {"level": level},
+                "state_media": [], "claims": [], "integrity": {}}  # fmt: skip
+
+    many = [campaign(i, "high") for i in range(1, 14)] + [campaign(14, "low")]
+    named = ", ".join(f"C{i:03}" for i in range(1, 9))
+    assert f"13 of them with high confidence: {named} and 5 more." in _findings(many)
+    few = [campaign(1, "high"), campaign(2, "moderate")]
+    assert "1 of them with high confidence: C001." in _findings(few)

@@ -213,8 +213,9 @@ def _findings(campaigns: list[dict]) -> list[str]:
                     "together more than chance allows.")  # fmt: skip
     strongest = [c for c in campaigns if c["confidence"]["level"] == "high"]
     if strongest:
-        findings.append(f"{len(strongest)} of them with high confidence: "
-                        + ", ".join(c["campaign_id"] for c in strongest[:8]) + ".")  # fmt: skip
+        named = ", ".join(c["campaign_id"] for c in strongest[:8])
+        more = f" and {len(strongest) - 8} more" if len(strongest) > 8 else ""
+        findings.append(f"{len(strongest)} of them with high confidence: {named}{more}.")
     countries: dict[str, int] = {}
     for campaign in campaigns:
         for item in campaign["state_media"]:
