@@ -109,12 +109,20 @@ def encode_catalogue() -> None:
     print(f"wrote {SHIPPED_VECTORS} ({claims.num_rows} claims)")
 
 
-def fit_calibration(found: list, relevant: list[set[int]], held_out: list[bool]) -> None:
-    """Print the pass-3 model fitted on the even-numbered queries that reached pass 3."""
-    train = [(c, r) for c, r, h in zip(found, relevant, held_out, strict=True)
-             if not h and c.meaning is not None]  # fmt: skip
-    feats = [np.column_stack([c.meaning, c.cosine, c.coverage, c.sentence]) for c, _ in train]
+def fit_calibration(
+    screened: list, found: list, relevant: list[set[int]], held_out: list[bool]
+) -> None:
+    """Print the pass-2 model (``SCREEN``), fitted on the pass-2 candidates of every
+    even-numbered query, and the pass-3 model (``CALIBRATION``), on the candidates of
+    those that reached pass 3."""
+    train = [(c, r) for c, r, h in zip(screened, relevant, held_out, strict=True) if not h]
+    screen = [np.column_stack([c.cosine, c.coverage]) for c, _ in train]
     labels = [np.isin(c.pool, list(r)).astype(int) for c, r in train]
+    print("SCREEN =", tuple(round(x, 2) for x in fit(screen, labels)))
+    train = [(c, r) for c, r, h in zip(found, relevant, held_out, strict=True) if not h]
+    rescored = [(c, r) for c, r in train if c.meaning is not None]
+    feats = [np.column_stack([c.meaning, c.cosine, c.coverage, c.sentence]) for c, _ in rescored]
+    labels = [np.isin(c.pool, list(r)).astype(int) for c, r in rescored]
     print("CALIBRATION =", tuple(round(x, 2) for x in fit(feats, labels)))
 
 
@@ -143,8 +151,9 @@ def main() -> None:
     reviewed = relevant_sets(queries, claims, reviewed=True)
     held_out = [int(q["id"].split("-")[-1]) % 2 == 1 for q in queries]
     if args.fit:  # on every even query that reaches pass 3 at the lowest floor offered
+        screened = index.candidates(texts, dataclasses.replace(config, rescore_floor=np.inf))
         widest = index.candidates(texts, dataclasses.replace(config, rescore_floor=FIT_FLOOR))
-        fit_calibration(widest, relevant, held_out)
+        fit_calibration(screened, widest, relevant, held_out)
         return
 
     rows = []

@@ -129,7 +129,7 @@ def test_shipped_claim_vectors_are_what_the_matcher_computes(index):
 
 def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):
     posts = Posts()
-    posts.add("a1", 0, "Wake up! The vote count in Ohio was changed by satellites, share this")
+    posts.add("a1", 0, "Satellites were used to change the vote count in Ohio, wake up")
     posts.add("a2", 60, "Lovely weather for a walk by the river this afternoon with the kids")
     ws = posts.workspace(tmp_path)
     path = tmp_path / "case.duckdb"

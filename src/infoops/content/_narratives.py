@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from .._tables import store_arrow
 from ._embed import SentenceEncoder
 from ._static_embed import StaticEmbedder, words
+from ._stopwords import label_stopwords
 
 
 @dataclass(frozen=True)
@@ -46,13 +47,6 @@ class NarrativeConfig:
     key_terms: int = 8
     examples: int = 3
     seed: int = 42
-
-
-def _stopwords() -> frozenset[str]:
-    from bm25s import stopwords
-
-    lists = [getattr(stopwords, name) for name in dir(stopwords) if name.startswith("STOPWORDS_")]
-    return frozenset(w for words_ in lists for w in words_) | {"rt", "amp", "via", "http", "https"}
 
 
 def find_narratives(
@@ -186,7 +180,7 @@ def _store_members(con, keys, kinds, narrative, similarity) -> None:
 
 def _describe(texts, tokens, vectors, narrative, config: NarrativeConfig) -> pa.Table:
     """Key terms (class-based TF-IDF), central examples, cohesion and NPMI per narrative."""
-    stop = _stopwords()
+    stop = label_stopwords()
     kept = sorted({t for document in tokens for t in document if len(t) > 2 and t not in stop})
     vocabulary = {term: i for i, term in enumerate(kept)}  # alphabetical: ties break by term
     rows, cols = [], []
