@@ -3,7 +3,8 @@
 Times each step on the 1.3M IRA tweets, reports the narratives' coherence
 (cohesion: mean cosine of a narrative's texts to its centre; NPMI of its key
 terms over all texts) and, per Linvill & Warren account category, the largest
-narratives; then how many tweets state a known false claim or carry an
+narratives; then how many tweets match a known false claim (leads: see
+``eval_ira_claims.py`` for how many state it) or carry an
 election-integrity tag, per category.
 
     python benchmarks/eval_ira_content.py [--workspace ira.duckdb]

@@ -152,3 +152,25 @@ def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):
     mine = [r for r in rows if "https://fc.example/1" in r]
     assert len(mine) == 1 and mine[0].startswith("match,") and ",a1," in mine[0]
     assert not any(",a2," in r for r in rows)
+
+
+def test_stored_claim_vectors_are_reused_only_when_made_the_same_way(monkeypatch):
+    from types import SimpleNamespace
+
+    from infoops.content import _claims
+
+    claims = bundled_claims().slice(0, 50)
+    made = SimpleNamespace(claims=claims, vectors=np.full((50, 512), 0.5, np.float32),
+                           meanings=np.full((50, 384), 0.25, np.float32))  # fmt: skip
+    monkeypatch.setattr(_claims, "ClaimIndex", lambda claims, **given: given)
+    ws = Workspace(memory=True)
+    ws.con.register("made", _claims._with_vectors(made))
+    ws.con.execute("CREATE TABLE claim_catalogue AS SELECT * FROM made")
+    reused = _claims._cached_index(ws.con, claims)
+    assert reused["vectors"].shape == (50, 512) and np.all(reused["meanings"] == 0.25)
+    assert _claims._cached_index(ws.con, bundled_claims().slice(0, 49)) == {}  # other claims
+    # Vectors of an older infoops (no recipe, or another one) are encoded again.
+    ws.con.execute("UPDATE claim_catalogue SET vectors_recipe = 'use: text'")
+    assert _claims._cached_index(ws.con, claims) == {}
+    ws.con.execute("ALTER TABLE claim_catalogue DROP COLUMN vectors_recipe")
+    assert _claims._cached_index(ws.con, claims) == {}

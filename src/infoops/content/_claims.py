@@ -373,12 +373,7 @@ def match_claims(
                          "cosine": round(cosine, 4), "coverage": round(cov, 4),
                          "meaning": None if np.isnan(meaning) else round(meaning, 4),
                          "status": "match" if score >= config.confirm else "suggested"})  # fmt: skip
-    vectors = {"vector": (index.vectors, DIMENSIONS), "meaning": (index.meanings, E5_DIMENSIONS)}
-    catalogue = index.claims
-    for name, (values, width) in vectors.items():
-        flat = pa.array(values.astype(np.float32).ravel())
-        catalogue = catalogue.append_column(name, pa.FixedSizeListArray.from_arrays(flat, width))
-    store_arrow(con, "claim_catalogue", catalogue)
+    store_arrow(con, "claim_catalogue", _with_vectors(index))
     store_arrow(con, "claim_sentence_matches", pa.Table.from_pylist(rows, schema=MATCH_SCHEMA))
     con.execute(_BEST_PER_ITEM)
     return con.execute(
@@ -386,21 +381,52 @@ def match_claims(
     ).fetchall()[0][0]
 
 
+# How the stored claim vectors were made: a workspace whose vectors were made otherwise
+# (by an older infoops) has them encoded again.
+VECTORS_RECIPE = (
+    "use: text + text with keywords; e5: text as query and passage + text with keywords"
+)
+_VECTOR_COLUMNS = ["vector", "meaning", "vectors_recipe"]
+
+
+def _with_vectors(index: ClaimIndex) -> pa.Table:
+    """The index's claims with their USE and e5 vectors and the recipe that made them."""
+    catalogue = index.claims
+    vectors = {"vector": (index.vectors, DIMENSIONS), "meaning": (index.meanings, E5_DIMENSIONS)}
+    for name, (values, width) in vectors.items():
+        flat = pa.array(values.astype(np.float32).ravel())
+        catalogue = catalogue.append_column(name, pa.FixedSizeListArray.from_arrays(flat, width))
+    recipe = pa.array([VECTORS_RECIPE] * catalogue.num_rows, pa.string())
+    return catalogue.append_column("vectors_recipe", recipe)
+
+
 def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimIndex:
-    """An index whose claim vectors come from the workspace's last run when the claims are
-    the same (USE takes a quarter of a minute for 11,000 claims, e5 a minute per 1,000)."""
-    if has_table(con, "claim_catalogue"):
-        previous = con.sql("SELECT * FROM claim_catalogue").to_arrow_table()
-        if "meaning" in previous.column_names and previous.drop_columns(["vector", "meaning"]).cast(
-            CATALOGUE_SCHEMA
-        ).equals(claims):
-            vectors, meanings = (
-                previous.column(name).combine_chunks().flatten().to_numpy().astype(np.float32)
-                for name in ("vector", "meaning")
-            )
-            return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS),
-                              meanings=meanings.reshape(-1, E5_DIMENSIONS))  # fmt: skip
-    return ClaimIndex(claims)
+    """An index whose claim vectors come from the workspace's last run when the claims and
+    the recipe are the same (USE takes half a minute for 11,000 claims, e5 a minute per
+    1,000)."""
+    stored = _stored_catalogue(con, claims)
+    if stored is None:
+        return ClaimIndex(claims)
+    vectors, meanings = (
+        stored.column(name).combine_chunks().flatten().to_numpy().astype(np.float32)
+        for name in ("vector", "meaning")
+    )
+    return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS),
+                      meanings=meanings.reshape(-1, E5_DIMENSIONS))  # fmt: skip
+
+
+def _stored_catalogue(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> pa.Table | None:
+    """The last run's ``claim_catalogue`` if it holds ``claims`` with vectors made by
+    ``VECTORS_RECIPE``."""
+    if not has_table(con, "claim_catalogue"):
+        return None
+    stored = con.sql("SELECT * FROM claim_catalogue").to_arrow_table()
+    if not set(_VECTOR_COLUMNS) <= set(stored.column_names):
+        return None
+    if stored.column("vectors_recipe").unique().to_pylist() != [VECTORS_RECIPE]:
+        return None
+    same = stored.drop_columns(_VECTOR_COLUMNS).cast(CATALOGUE_SCHEMA).equals(claims)
+    return stored if same else None
 
 
 # An article keeps, per claim, its best sentence.

@@ -3,9 +3,10 @@
 bm25s ships NLTK's stopword lists (no Ukrainian). Posts are informal and those lists
 are not: on the IRA archive, narrative labels came out as "это, merkel, deutschland,
 schon, flüchtlinge, gibt, afd, всё" and "weight, lose, like, i'm, people, workout".
-``SUPPLEMENT`` adds, by hand, the function words, contractions and fillers that were
+``SUPPLEMENT`` adds, chosen by hand, the function words, contractions and fillers
 among the 70 most frequent non-stopwords of a 300,000-post sample of that archive per
-language, plus a short Ukrainian list. Broader ready-made lists (stopwords-iso) were
+language, with their close forms (other contractions, inflections), and a short
+Ukrainian list. Broader ready-made lists (stopwords-iso) were
 not used: they hold words that do name topics ("россия", "world", "state").
 """
 
