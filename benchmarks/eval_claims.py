@@ -9,9 +9,9 @@ text) and "judged" (also every case an assessor judged to state the same claim,
 tests/fixtures/claim_equivalents.jsonl, pooled from the first matcher's top 5; pooling
 means a judged equivalent outside that pool is not credited). A third level,
 "reviewed", adds the judgments of claim_equivalents_review.jsonl (pooled from the top 5
-of later rankers, judged by an AI reviewer: indicative, see its .md). The pass-3
-calibration of the matcher is fitted on the even-numbered queries (``--fit`` prints it
-for ``CALIBRATION``); figures are reported on the odd-numbered ones (held out) and on all.
+of later rankers, judged by an AI reviewer: indicative, see its .md). The matcher's
+pass-2 gate and pass-3 calibration are fitted on the even-numbered queries (``--fit``
+prints them for ``SCREEN`` and ``CALIBRATION``); figures are reported on the odd-numbered ones (held out) and on all.
 ``--encode-catalogue`` rebuilds the shipped e5 vectors of the bundled catalogue.
 
     python benchmarks/eval_claims.py [--fit | --encode-catalogue]

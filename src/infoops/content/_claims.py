@@ -50,8 +50,8 @@ from ._embed import (
 from ._static_embed import StaticEmbedder, words
 
 # Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl.
-# SCREEN (pass 2): intercept, USE cosine, coverage; fitted when it was the last pass and
-# kept as the gate. CALIBRATION (pass 3, `python benchmarks/eval_claims.py --fit`):
+# Both are printed by `python benchmarks/eval_claims.py --fit`. SCREEN (pass 2, the gate):
+# intercept, USE cosine, coverage, fitted on pass-2 candidates. CALIBRATION (pass 3):
 # intercept, e5 similarity of the text, USE cosine, coverage, e5 similarity of the text's
 # best sentence.
 SCREEN = (-10.32, 13.1, 0.94)
