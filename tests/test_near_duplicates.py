@@ -12,7 +12,15 @@ import pytest
 from test_coordination import Posts
 
 from infoops.content import near_duplicate_clusters
-from infoops.content._sketch import EMPTY_VALUE, NUM_PERM, empty_sketches, sketch, sketch_into
+from infoops.content._sketch import (
+    EMPTY_VALUE,
+    NUM_PERM,
+    _sketch_all,
+    empty_sketches,
+    similar_links,
+    sketch,
+    sketch_into,
+)
 from infoops.detectors import CoordinationConfig, detect_coordination, raw_pairs
 
 # Real-shaped posts: lightly edited copies of one message, and unrelated texts.
@@ -163,6 +171,15 @@ def test_sketch_into_scatters_rows_across_chunks():
     sketch_into(values, bands, texts, rows, dest)
     assert (values == whole[[1, 3, 6]]).all()
     assert (bands != 0).all()
+
+
+def test_bucket_leader_is_the_earliest_text_whatever_its_row():
+    # Rows 0-2 are one text; by time, row 2 came first, then row 0, then row 1.
+    values, bands = _sketch_all(pa.array([COPIES[0], COPIES[0], COPIES[0], OTHERS[0]]))
+    member, leader = similar_links(values, bands, 0.9, np.array([1, 2, 0, 3]))
+    assert sorted(zip(member.tolist(), leader.tolist(), strict=True)) == [(0, 2), (1, 2)]
+    member, leader = similar_links(values, bands, 0.9)  # by default, the row is the time
+    assert sorted(zip(member.tolist(), leader.tolist(), strict=True)) == [(1, 0), (2, 0)]
 
 
 def _copy_paste_group(posts: Posts, rng: random.Random, members: int = 6, bursts: int = 6):

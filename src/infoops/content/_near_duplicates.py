@@ -79,10 +79,18 @@ def near_duplicate_clusters(
         ).fetchnumpy()
         sketch_into, similar_links, sorted_unique = kernels.result()
     keys = firsts["text_key"].astype(np.uint64, copy=False)
+    # Signatures are laid out in the order the texts are read (by first row), so a batch
+    # is written to consecutive rows; laid out by time, each text's 16 band hashes would
+    # land on 16 scattered cache lines (0.07 s more on IRA). `rank_of_row` is each row's
+    # position in time: the earliest text of a bucket is its lowest rank.
+    rank_of_row = np.argsort(firsts["first_row"], kind="stable")
+    first_rows = firsts["first_row"][rank_of_row]
     values, bands = empty_sketches(len(keys))
-    _sketch_first_rows(con, table, where, firsts["first_row"], values, bands, sketch_into)
-    left, right = similar_links(values, bands, threshold)
+    for texts, rows, dest in _first_row_texts(con, table, where, first_rows):
+        sketch_into(values, bands, texts, rows, dest)
+    left, right = similar_links(values, bands, threshold, rank_of_row)
     del bands
+    left, right = rank_of_row[left], rank_of_row[right]
     members = sorted_unique(np.concatenate([left, right]))
     if len(members) == 0:
         return _empty_clusters(), Signatures(keys[:0], values[:0])
@@ -99,24 +107,25 @@ def near_duplicate_clusters(
     clusters = pa.table(
         {"text_key": pa.array(keys[members]), "cluster": pa.array(first[component])}
     )
-    return clusters, Signatures(keys[members], values[members])
+    row_of_rank = np.empty_like(rank_of_row)
+    row_of_rank[rank_of_row] = np.arange(len(rank_of_row))
+    return clusters, Signatures(keys[members], values[row_of_rank[members]])
 
 
-def _sketch_first_rows(con, table, where, first_rows, values, bands, sketch_into) -> None:
-    """Sketch into ``values[i]`` and ``bands[:, i]`` the text of row ``first_rows[i]``,
-    reading the texts in batches: a batch's memory is reused by the next, where one
-    table of every text would be new memory, which costs more to touch than to sketch."""
+def _first_row_texts(con, table, where, first_rows):
+    """Batches (texts, rows, dest): ``texts[rows[i]]`` is the text of table row
+    ``first_rows[dest[i]]`` (``first_rows`` ascending). Read in batches, since a batch's
+    memory is reused by the next, where one table of every text would be new memory,
+    which costs more to touch than to sketch."""
     if len(first_rows) == 0:
         return
-    order = np.argsort(first_rows, kind="stable")
-    wanted = first_rows[order]
     texts = con.sql(f"SELECT rowid, text FROM {table} WHERE {where}")
     for batch in texts.to_arrow_reader(_BATCH_ROWS):
         rowids = batch.column(0).to_numpy()
-        at = np.minimum(np.searchsorted(wanted, rowids), len(wanted) - 1)
-        hit = np.flatnonzero(wanted[at] == rowids)
+        at = np.minimum(np.searchsorted(first_rows, rowids), len(first_rows) - 1)
+        hit = np.flatnonzero(first_rows[at] == rowids)
         if len(hit):
-            sketch_into(values, bands, batch.column(1), hit, order[at[hit]])
+            yield batch.column(1), hit, at[hit]
 
 
 def _kernels():

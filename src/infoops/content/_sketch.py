@@ -276,16 +276,17 @@ def _text_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True, nogil=True)
-def _band_keys(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """(hash << 32 | index) of one band's texts: sorted, equal hashes meet in position order."""
+def _band_keys(hashes: np.ndarray, positions: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """(hash << 32 | rank) of one band's texts: sorted, equal hashes meet in rank order."""
     keys = np.empty(len(positions), dtype=np.uint64)
     for i in range(len(positions)):
-        keys[i] = (np.uint64(hashes[positions[i]]) << np.uint64(32)) | np.uint64(i)
+        row = positions[i]
+        keys[i] = (np.uint64(hashes[row]) << np.uint64(32)) | np.uint64(ranks[row])
     return keys
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket_pairs(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _bucket_pairs(keys: np.ndarray, row_of_rank: np.ndarray) -> np.ndarray:
     """Candidate pairs of one band's sorted keys, as ``member << 32 | leader`` (rows of
     the texts): each text after the first of its group, with that first (earliest) text."""
     pairs = np.empty(len(keys), dtype=np.int64)
@@ -296,20 +297,22 @@ def _bucket_pairs(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
         if (keys[k] >> np.uint64(32)) != (keys[k - 1] >> np.uint64(32)):
             start = k  # a new group: most are single texts, never looked up
             continue
-        member, leader = positions[keys[k] & low], positions[keys[start] & low]
+        member, leader = row_of_rank[keys[k] & low], row_of_rank[keys[start] & low]
         pairs[found] = (member << 32) | leader
         found += 1
     return pairs[:found].copy()  # not a view: the full-size buffer is freed
 
 
-def _band_pairs(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _band_pairs(
+    hashes: np.ndarray, positions: np.ndarray, ranks: np.ndarray, row_of_rank: np.ndarray
+) -> np.ndarray:
     """One band's candidate pairs. Two different bands meet on a 32-bit hash about
     n^2 / 2^33 times a band (40 at 600,000 texts), merging their groups: a text may then
     be compared with the other group's earliest text, a link verification rejects, while
     the pair's other bands usually find the true one."""
-    keys = _band_keys(hashes, positions)
+    keys = _band_keys(hashes, positions, ranks)
     keys.sort()  # numpy's sort, in place, without the GIL
-    return _bucket_pairs(keys, positions)
+    return _bucket_pairs(keys, row_of_rank)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -340,19 +343,23 @@ def warm_up() -> None:
 
 
 def similar_links(
-    values: np.ndarray, bands: np.ndarray, threshold: float
+    values: np.ndarray, bands: np.ndarray, threshold: float, ranks: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(member, leader) row numbers of verified links, each pair once: in every band, each
-    text is compared with the earliest text of its bucket and linked when the share of
-    agreeing values reaches the threshold. Buckets are found by sorting each band's keys
-    (bands on every core: the kernel releases the GIL); a pair found in several bands is
-    verified once."""
+    text is compared with the earliest text of its bucket (the lowest of ``ranks``, a
+    permutation of the rows; by default the row number itself) and linked when the share
+    of agreeing values reaches the threshold. Buckets are found by sorting each band's
+    keys (bands on every core: the kernel releases the GIL); a pair found in several
+    bands is verified once."""
     positions = np.flatnonzero(bands[0] != 0)  # texts with a token
     if len(positions) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
+    ranks = np.arange(bands.shape[1]) if ranks is None else ranks
+    row_of_rank = np.empty_like(ranks)
+    row_of_rank[ranks] = np.arange(len(ranks))
     needed = int(np.ceil(threshold * NUM_PERM - 1e-9))
     with ThreadPoolExecutor(max(1, numba.get_num_threads())) as pool:
-        found = list(pool.map(lambda hashes: _band_pairs(hashes, positions), bands))
+        found = list(pool.map(lambda h: _band_pairs(h, positions, ranks, row_of_rank), bands))
     candidates = sorted_unique(np.concatenate(found))
     pairs = candidates[_agreeing(values, candidates, needed)]
     return pairs >> 32, pairs & 0xFFFFFFFF
