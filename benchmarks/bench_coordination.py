@@ -52,7 +52,7 @@ SIGNAL = """
 import sys, time
 from infoops import Workspace
 from infoops.report import write_peer_csv
-from infoops.detectors import raw_pairs
+from infoops.detectors.coordination import raw_pairs
 with Workspace(sys.argv[1]) as ws:
     started = time.perf_counter()
     table = raw_pairs(ws.con, sys.argv[2], float(sys.argv[3]), max_object_accounts=None)
@@ -100,7 +100,7 @@ def main() -> None:
             results["pairs"][peer_name] = _pair_step(ws_path, db, peer_name, ours, args)
         full = subprocess.run(
             [sys.executable, "-c", "import sys,time\nfrom infoops import Workspace\n"
-             "from infoops.engine import run_coordination\nt=time.perf_counter()\n"
+             "from infoops.pipeline import run_coordination\nt=time.perf_counter()\n"
              "ws=Workspace(sys.argv[1]); run_coordination(ws); print(time.perf_counter()-t)",
              str(ws_path)],
             capture_output=True, text=True, check=True,

@@ -33,7 +33,7 @@ import pyarrow as pa
 from _common import machine, write_results
 
 from infoops import Workspace
-from infoops._tables import store_arrow
+from infoops.workspace._tables import store_arrow
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -146,7 +146,7 @@ def _workspace_facts(ws_path: Path, window: float) -> dict[str, int]:
 
 
 def _ours_available() -> bool:
-    from infoops.detectors import BY_NAME
+    from infoops.detectors.coordination import BY_NAME
 
     return OURS in BY_NAME
 

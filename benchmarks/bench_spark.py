@@ -39,7 +39,8 @@ print(time.perf_counter() - started)
 DETECT = """
 import json, sys, time
 from infoops import Workspace
-from infoops.engine import SparkOptions, run_coordination
+from infoops.detectors.coordination import SparkOptions
+from infoops.pipeline import run_coordination
 path, engine, edges, events = sys.argv[1:5]
 spark = None
 if engine == "spark":

@@ -32,9 +32,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, machine, write_results  # noqa: E402
 
-from infoops.content._claim_catalogue import bundled_claims, write_claim_vectors  # noqa: E402
-from infoops.content._claims import ClaimIndex, ClaimMatchConfig, meaning_vectors  # noqa: E402
-from infoops.content._embed import shared_translation_encoder  # noqa: E402
+from infoops.detectors.claims._catalogue import bundled_claims, write_claim_vectors  # noqa: E402
+from infoops.detectors.claims._claims import ClaimIndex, ClaimMatchConfig, meaning_vectors  # noqa: E402
+from infoops.text._embed import shared_translation_encoder  # noqa: E402
 
 QUERIES = ROOT / "tests" / "fixtures" / "claim_queries.jsonl"
 EQUIVALENTS = ROOT / "tests" / "fixtures" / "claim_equivalents.jsonl"

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, machine, write_results  # noqa: E402
 
-from infoops.content._integrity import integrity_tags  # noqa: E402
+from infoops.detectors.integrity._integrity import integrity_tags  # noqa: E402
 
 LABELLED = ROOT / "tests" / "fixtures" / "election_integrity.jsonl"
 TAGS = ("procedural", "participation", "fraud", "delegitimisation")

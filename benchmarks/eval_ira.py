@@ -20,7 +20,7 @@ import pandas as pd
 from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from infoops.engine import run_coordination
+from infoops.pipeline import run_coordination
 
 ENGLISH_TROLLS = ("RightTroll", "LeftTroll", "Fearmonger", "HashtagGamer", "NewsFeed")
 

@@ -30,9 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, add_workspace_option, ira_workspace, machine, write_results  # noqa: E402,I001
 
-from infoops._tables import has_table  # noqa: E402
-from infoops.content import match_claims  # noqa: E402
-from infoops.content._claims import ClaimMatchConfig  # noqa: E402
+from infoops.workspace._tables import has_table  # noqa: E402
+from infoops.detectors.claims import match_claims  # noqa: E402
+from infoops.detectors.claims._claims import ClaimMatchConfig  # noqa: E402
 
 REVIEW = ROOT / "tests" / "fixtures" / "ira_claim_review.jsonl"
 BANDS = ((0.1, 0.2), (0.2, 0.35), (0.35, 0.5), (0.5, 0.65), (0.65, 1.0))

@@ -20,7 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results  # noqa: E402,I001
 
-from infoops.content import find_narratives, match_claims, tag_election_integrity  # noqa: E402
+from infoops.detectors.narratives import find_narratives
+from infoops.detectors.claims import match_claims
+from infoops.detectors.integrity import tag_election_integrity
 
 CATEGORY = """CREATE OR REPLACE TEMP TABLE category AS
     SELECT upper(author) AS account_id, account_category

@@ -22,7 +22,7 @@ from pathlib import Path
 from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 
 from infoops import Workspace
-from infoops.detectors import CoordinationConfig, detect_coordination
+from infoops.detectors.coordination import CoordinationConfig, detect_coordination
 
 SIGNALS = ("identical_text", "near_duplicate")
 

@@ -16,7 +16,7 @@ import argparse
 
 from _common import add_workspace_option, ira_workspace, machine, require_shared, write_results
 
-from infoops.engine import run_actors
+from infoops.pipeline import run_actors
 
 SQL = """
 WITH labels AS (SELECT upper(author) AS author, account_category

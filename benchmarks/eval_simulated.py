@@ -28,7 +28,7 @@ from infoops.simulate import simulate
 DETECT = """
 import sys, time
 from infoops import Workspace
-from infoops.engine import run_coordination
+from infoops.pipeline import run_coordination
 with Workspace(sys.argv[1], memory_limit=sys.argv[2]) as ws:
     started = time.perf_counter()
     report = run_coordination(ws)

@@ -23,7 +23,7 @@ are (candidate, its own source), negatives (candidate, any other source). Report
 ja-en system ``AIST`` produced random word salad (not a translation), so pair-level and
 global numbers exclude it (``EXCLUDED``); its per-system row is still reported.
 
-``score_documents`` is the product's own scoring (``infoops.content.alignment_matrix`` and
+``score_documents`` is the product's own scoring (``infoops.text.alignment_matrix`` and
 ``corpus_margin``, the encoder's ``Calibration``); documents are lists of sentences. The
 shipped threshold (the calibration's) is reported beside the thresholds chosen here.
 """
@@ -40,7 +40,8 @@ from collections import Counter
 import numpy as np
 from _common import machine, require_shared, write_results
 
-from infoops.content import LAUNDERING_MODELS, _alignment, alignment_matrix, corpus_margin
+from infoops.detectors.laundering import LAUNDERING_MODELS
+from infoops.text import _alignment, alignment_matrix, corpus_margin
 
 PAIRS = ("uk-en", "de-fr", "ja-en", "en-zh")
 PRECISION = 0.95
@@ -79,7 +80,7 @@ def _vectors(docs: list[list[str]], index: dict[str, int], vectors: np.ndarray) 
 
 def score_documents(sources: list[list[str]], candidates: list[list[str]]) -> np.ndarray:
     """Similarity of every candidate to every source, (len(candidates), len(sources)): the
-    product's own scoring (``infoops.content``: sentence alignment, then the corpus margin).
+    product's own scoring (``infoops.text``: sentence alignment, then the corpus margin).
     Documents are lists of sentences; scores are relative to the given set of sources."""
     return corpus_margin(alignment_scores(sources, candidates), CALIBRATION)
 

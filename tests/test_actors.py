@@ -7,17 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from test_coordination import Posts
+from builders import Posts
 from typer.testing import CliRunner
 
-from infoops.actors import (
+from infoops.cli import app
+from infoops.detectors.actors import (
     account_state_media,
     bundled_registry,
     match_state_media,
     read_matrix,
     with_supplement,
 )
-from infoops.cli import app
 from infoops.errors import InputError
 from infoops.report import write_actors
 

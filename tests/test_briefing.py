@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from infoops import Workspace
-from infoops.engine import run_actors, run_coordination, run_integrity
+from infoops.pipeline import run_actors, run_coordination, run_integrity
 from infoops.report import briefing_html
 from infoops.simulate import simulate
 
@@ -155,8 +155,8 @@ def test_each_section_on_real_ira_tweets(ira_week):
 
 
 def _subset_objects(ws, subset):
+    from infoops.campaigns._objects import campaign_objects
     from infoops.report import subset_views
-    from infoops.report._campaign_objects import campaign_objects
 
     with subset_views(ws.con, subset):
         return campaign_objects(ws.con)

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from infoops import Workspace
-from infoops.content import STREAM_PRECISION
-from infoops.engine import run_coordination
+from infoops.campaigns._objects import assessment, confidence
+from infoops.detectors.claims import STREAM_PRECISION
+from infoops.pipeline import run_coordination
 from infoops.report import write_campaigns
-from infoops.report._campaign_objects import assessment, confidence
 from infoops.simulate import simulate
 
 

@@ -2,64 +2,28 @@
 
 from __future__ import annotations
 
-import csv
 import random
-from datetime import datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import Posts
 from scipy.stats import poisson
 
 from infoops import Workspace
-from infoops.detectors import (
+from infoops.detectors.coordination import (
     BY_NAME,
     SIGNALS,
     CoordinationConfig,
     detect_coordination,
     raw_pairs,
 )
-from infoops.detectors._significance import (
+from infoops.detectors.coordination._significance import (
     benjamini_hochberg,
     expected_counts,
     poisson_p_values,
 )
-from infoops.engine import run_coordination
 from infoops.errors import InputError
-
-HEADER = [
-    "tweetid", "userid", "user_screen_name", "tweet_time", "tweet_text", "is_retweet",
-    "retweet_tweetid", "retweet_userid", "in_reply_to_tweetid", "in_reply_to_userid",
-    "quoted_tweet_tweetid", "hashtags", "urls",
-]  # fmt: skip
-START = datetime(2024, 10, 1, 12, 0, 0)
-
-
-class Posts:
-    """Rows of an X information-operations archive CSV, written by the tests."""
-
-    def __init__(self) -> None:
-        self.rows: list[list[str]] = []
-
-    def add(self, account, at, text="", *, retweet_of=None, tags=(), urls=()):
-        number = len(self.rows) + 1
-        when = (START + timedelta(seconds=at)).strftime("%Y-%m-%d %H:%M:%S")
-        self.rows.append(
-            [str(number), account, account, when, text, "true" if retweet_of else "false",
-             retweet_of or "", "origin" if retweet_of else "", "", "", "",
-             "[" + ", ".join(tags) + "]", "[" + ", ".join(urls) + "]"]
-        )  # fmt: skip
-
-    def workspace(self, folder: Path) -> Workspace:
-        path = folder / "posts.csv"
-        with open(path, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(HEADER)
-            writer.writerows(self.rows)
-        ws = Workspace(memory=True)
-        (report,) = ws.ingest([path]).files
-        assert report.posts_added == len(self.rows) and report.quarantined == 0
-        return ws
+from infoops.pipeline import run_coordination
 
 
 def _organic(posts: Posts, rng: random.Random, accounts: int = 60, each: int = 25) -> None:

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
-from infoops.engine import run_actors, run_coordination, run_integrity, run_laundering
 from infoops.errors import WorkspaceError
+from infoops.pipeline import run_actors, run_coordination, run_integrity, run_laundering
 from infoops.simulate import simulate, write_io_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -77,7 +77,7 @@ def ira_server(tmp_path_factory) -> Iterator[Server]:
     import duckdb
 
     from infoops import Workspace
-    from infoops.engine import run_actors, run_coordination, run_integrity
+    from infoops.pipeline import run_actors, run_coordination, run_integrity
 
     folder = tmp_path_factory.mktemp("ira")
     sample = folder / "ira_2016-10-01_10.csv"

@@ -40,8 +40,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import infoops
-from infoops.engine import TABLES, FileReport
-from infoops.ingest import FORMATS
+from infoops.ingest import FORMATS, FileReport
+from infoops.workspace._schema import INPUT_TABLES as TABLES
 
 # pyarrow decodes an invalid CSV row's bytes before calling the reader's handler; a row cut
 # inside a UTF-8 sequence makes that decode fail inside pyarrow (reported as "exception

@@ -18,9 +18,8 @@ import pytest
 import zstandard
 
 from infoops import Workspace
-from infoops.engine import FileReport
 from infoops.errors import UnknownFormat, UnreadableFile
-from infoops.ingest import ReadOptions, detect_format, iter_sources
+from infoops.ingest import FileReport, ReadOptions, detect_format, iter_sources
 
 GENERIC_CSV_MAP = {
     "post_id": "msg_id",

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import csv
-import sys
+import json
 from pathlib import Path
 
-from test_coordination import Posts
+from builders import Posts
 
-from infoops.content import integrity_tags, tag_election_integrity
+from infoops.detectors.integrity import integrity_tags, tag_election_integrity
 from infoops.report import write_integrity
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from eval_integrity import load, scores  # noqa: E402
-
-
-def test_labelled_real_examples_precision_and_recall():
-    figures = scores(load())
-    # Floors a little under the measured figures (benchmarks/results/eval_integrity.md).
-    for tag in ("procedural", "participation", "fraud", "delegitimisation"):
-        assert figures[tag]["precision"] >= 0.7, (tag, figures[tag])
-    assert figures["fraud"]["recall"] >= 0.65
-    assert figures["any"]["recall"] >= 0.6 and figures["any"]["precision"] >= 0.75
 
 
 def test_each_tag_names_its_rule_and_the_words_that_matched():
@@ -58,9 +46,14 @@ def test_tags_reach_the_csv_with_posts_and_campaign_columns(tmp_path):
 
 def test_sql_prefilter_lets_through_every_text_a_rule_tags(workspace):
     """DuckDB's pass over all texts must never drop one the rules would tag."""
-    from infoops.content._integrity import _NORMALISED_SQL, prefilter_pattern
+    from infoops.detectors.integrity._integrity import _NORMALISED_SQL, prefilter_pattern
 
-    texts = [item["text"] for item in load()]
+    labelled = Path(__file__).parent / "fixtures" / "election_integrity.jsonl"
+    texts = [
+        json.loads(line)["text"]
+        for line in labelled.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     texts += ["Vote   by\\ntext: 59925!", "карусельщики на участке", "Die WAHL wurde gefälscht"]
     tagged = [t for t in texts if integrity_tags(t)]
     passes = workspace.con.execute(

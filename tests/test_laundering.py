@@ -15,16 +15,9 @@ from typer.testing import CliRunner
 
 from infoops import Workspace
 from infoops.cli import app
-from infoops.content import (
-    Article,
-    LaunderingConfig,
-    find_laundering,
-    meaning_changes,
-    shared_encoder,
-    shared_translation_encoder,
-    split_sentences,
-)
-from infoops.engine import run_laundering
+from infoops.detectors.laundering import Article, LaunderingConfig, find_laundering, meaning_changes
+from infoops.pipeline import run_laundering
+from infoops.text import shared_encoder, shared_translation_encoder, split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -227,7 +220,7 @@ def test_empty_workspace_gives_empty_tables():
 
 
 def test_posts_that_paste_an_article_are_linked_to_it(tmp_path):
-    from test_coordination import Posts
+    from builders import Posts
 
     posts = Posts()
     pasted = (

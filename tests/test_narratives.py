@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
-from test_coordination import Posts
+from builders import Posts
 
-from infoops.content import NarrativeConfig, find_narratives
+from infoops.detectors.narratives import NarrativeConfig, find_narratives
 from infoops.report import write_narratives
 
 # Three stories, each told in English, Russian and German by different accounts.

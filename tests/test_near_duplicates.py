@@ -9,10 +9,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
-from test_coordination import Posts
+from builders import Posts
 
-from infoops.content import near_duplicate_clusters
-from infoops.content._sketch import (
+from infoops.detectors.coordination import CoordinationConfig, detect_coordination, raw_pairs
+from infoops.text import near_duplicate_clusters
+from infoops.text._sketch import (
     EMPTY_VALUE,
     NUM_PERM,
     _sketch_all,
@@ -21,7 +22,6 @@ from infoops.content._sketch import (
     sketch,
     sketch_into,
 )
-from infoops.detectors import CoordinationConfig, detect_coordination, raw_pairs
 
 # Real-shaped posts: lightly edited copies of one message, and unrelated texts.
 COPIES = [

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from infoops import Workspace
-from infoops.detectors import raw_pairs
+from infoops.detectors.coordination import raw_pairs
 from infoops.report import write_peer_csv
 
 peer = pytest.importorskip(

@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 
 from infoops import Workspace
 from infoops.cli import app
-from infoops.engine import SparkOptions, run_coordination
-from infoops.engine._spark import spark_session, to_spark_sql
+from infoops.detectors.coordination import SparkOptions
+from infoops.detectors.coordination._spark import spark_session, to_spark_sql
 from infoops.errors import InputError
+from infoops.pipeline import run_coordination
 from infoops.simulate import simulate
 
 # pyspark 4 warns about pandas 3 even where it is handed Arrow tables.

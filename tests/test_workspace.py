@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-import infoops.engine._load as load
+import infoops.ingest._load as load
 from infoops import InputError, Workspace, WorkspaceError
 
 POST_COLUMNS = [

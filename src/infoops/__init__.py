@@ -2,7 +2,13 @@
 
 __version__ = "0.1.0"
 
-from .engine import Workspace  # noqa: E402
-from .errors import InfoopsError, InputError, WorkspaceError  # noqa: E402
+from ._lazy import attach  # noqa: E402
 
-__all__ = ["InfoopsError", "InputError", "Workspace", "WorkspaceError", "__version__"]
+__getattr__, __dir__, _names = attach(
+    __name__,
+    {
+        ".workspace": ["Workspace"],
+        ".errors": ["InfoopsError", "InputError", "WorkspaceError"],
+    },
+)
+__all__ = [*_names, "__version__"]

@@ -8,64 +8,87 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
+    TaskID,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import __version__
-from ._tables import has_table
-from .content import LAUNDERING_MODELS, STREAM_PRECISION, LaunderingConfig
-from .detectors import BY_NAME, DEFAULT_SIGNALS, CoordinationConfig
-from .engine import (
-    CoordinationReport,
-    IngestReport,
-    LaunderingReport,
-    SparkOptions,
-    Workspace,
+from .detectors.coordination._config import CoordinationConfig
+from .detectors.coordination._signals import BY_NAME
+from .errors import InfoopsError
+from .pipeline import (
+    Event,
     run_actors,
     run_claims,
     run_coordination,
+    run_ingest,
     run_integrity,
     run_laundering,
     run_narratives,
-)
-from .errors import InfoopsError
-from .graph import CampaignConfig
-from .ingest import FORMATS, Source
-from .report import (
-    Subset,
-    parse_moment,
-    write_briefing,
-    write_campaigns,
-    write_graphml,
-    write_parquet,
+    run_report,
 )
 
-app = typer.Typer(
-    help="Find foreign influence operations in social-media posts and news articles.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:  # the commands import what they run, so that --help stays fast
+    from .detectors.coordination import SparkOptions
+    from .ingest import IngestReport
+    from .pipeline import CoordinationReport, LaunderingReport
+    from .workspace import Workspace
+
+DEFAULTS = CoordinationConfig()  # the one place coordination defaults are set
 console = Console(stderr=True)
 out = Console()
+
+
+class _Commands(TyperGroup):
+    """Every command's errors end here: a library error or an unreadable file becomes one
+    line and exit code 1, Ctrl-C one line and exit code 130; never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InfoopsError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
+        except KeyboardInterrupt:
+            console.print("Interrupted: the workspace keeps what was committed before.")
+            raise typer.Exit(130) from None
+
+
+def _typer(**options) -> typer.Typer:
+    return typer.Typer(
+        cls=_Commands, no_args_is_help=True, rich_markup_mode="rich",
+        pretty_exceptions_enable=False, **options,
+    )  # fmt: skip
+
+
+app = _typer(help="Find foreign influence operations in social-media posts and news articles.")
 
 WorkspaceOption = Annotated[
     Path,
     typer.Option("--workspace", "-w", help="The workspace file (DuckDB); created if missing."),
 ]
+
+
+def _open(path: Path, read_only: bool = False) -> Workspace:
+    from .workspace import Workspace
+
+    return Workspace(path, read_only=read_only)
 
 
 def _fail(message: str) -> None:
@@ -131,37 +154,14 @@ def ingest(
         infoops ingest export.csv --map account_id=user,created_at=time,text=body -w case.duckdb
     """
     fields = _parse_mapping(mapping)  # before the workspace is created: a typo leaves no file
-    try:
-        with Workspace(workspace) as ws, _progress() as progress:
-            report = ws.ingest(
-                paths,
-                mapping=fields,
-                platform=platform,
-                format=format,
-                on_file=_progress_callback(progress),
-            )
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws, _progress() as progress:
+        report = run_ingest(
+            ws, paths, mapping=fields, platform=platform, format=format,
+            on_event=_Reporter(progress),
+        )  # fmt: skip
     _print_ingest(report)
     if report.errors:
         raise typer.Exit(1)
-
-
-def _progress_callback(progress: Progress) -> Callable[[Source, str], Callable[[int], None]]:
-    def on_file(source: Source, fmt: str) -> Callable[[int], None]:
-        label = Path(source.name.split("!")[-1]).name
-        task = progress.add_task(f"{label} ({fmt})", total=source.size or None, rows=0, rate=0.0)
-        rows = [0]
-
-        def advance(count: int) -> None:
-            rows[0] += count
-            elapsed = progress.tasks[task].elapsed or 0
-            rate = rows[0] / elapsed if elapsed > 0 else 0.0
-            progress.update(task, completed=source.meter[0], rows=rows[0], rate=rate)
-
-        return advance
-
-    return on_file
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -262,6 +262,8 @@ SparkMasterOption = Annotated[
 def _spark_options(engine: str, master: str) -> SparkOptions | None:
     if engine not in ("duckdb", "spark"):
         _fail(f"--engine expects duckdb or spark, got {engine!r}")
+    from .detectors.coordination import SparkOptions
+
     return SparkOptions(master=master) if engine == "spark" else None
 
 
@@ -322,14 +324,14 @@ def _print_files(out_dir: Path, files: dict[str, int]) -> None:
 def coordination(
     workspace: WorkspaceOption,
     out_dir: OutOption = Path("out"),
-    signals: SignalsOption = ",".join(DEFAULT_SIGNALS),
+    signals: SignalsOption = ",".join(DEFAULTS.signals),
     window: WindowOption = [],  # noqa: B006
-    fdr: FdrOption = 0.05,
-    max_object_accounts: MaxObjectOption = 1000,
-    min_shared: MinSharedOption = 2,
-    min_lift: MinLiftOption = 3.0,
-    text_similarity: TextSimilarityOption = 0.7,
-    meaning_similarity: MeaningSimilarityOption = 0.65,
+    fdr: FdrOption = DEFAULTS.fdr,
+    max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
+    min_shared: MinSharedOption = DEFAULTS.min_shared,
+    min_lift: MinLiftOption = DEFAULTS.min_lift,
+    text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
+    meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     min_campaign_accounts: Annotated[
         int, typer.Option(help="Fewest accounts for a community to be a campaign.")
     ] = 3,
@@ -364,24 +366,19 @@ def coordination(
         text_similarity,
         meaning_similarity,
     )
-    try:
-        with Workspace(workspace) as ws:
-            report = run_coordination(
-                ws,
-                config,
-                CampaignConfig(min_accounts=min_campaign_accounts),
-                out=out_dir,
-                all_edges=all_edges,
-                on_step=_step,
-                spark=spark,
-            )
-    except InfoopsError as exc:
-        _fail(str(exc))
+    from .campaigns import CampaignConfig
+
+    with _open(workspace) as ws, _progress() as progress:
+        report = run_coordination(
+            ws,
+            config,
+            CampaignConfig(min_accounts=min_campaign_accounts),
+            out=out_dir,
+            all_edges=all_edges,
+            on_event=_Reporter(progress),
+            spark=spark,
+        )
     _print_coordination(report, out_dir)
-
-
-def _step(name: str) -> None:
-    console.print(f"Coordination - {name} ...", highlight=False)
 
 
 @app.command()
@@ -392,14 +389,14 @@ def run(
         Path | None,
         typer.Option("--workspace", "-w", help="Workspace file (default: OUT/workspace.duckdb)."),
     ] = None,
-    signals: SignalsOption = ",".join(DEFAULT_SIGNALS),
+    signals: SignalsOption = ",".join(DEFAULTS.signals),
     window: WindowOption = [],  # noqa: B006
-    fdr: FdrOption = 0.05,
-    max_object_accounts: MaxObjectOption = 1000,
-    min_shared: MinSharedOption = 2,
-    min_lift: MinLiftOption = 3.0,
-    text_similarity: TextSimilarityOption = 0.7,
-    meaning_similarity: MeaningSimilarityOption = 0.65,
+    fdr: FdrOption = DEFAULTS.fdr,
+    max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
+    min_shared: MinSharedOption = DEFAULTS.min_shared,
+    min_lift: MinLiftOption = DEFAULTS.min_lift,
+    text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
+    meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     analyse_content: Annotated[
         bool,
         typer.Option(
@@ -410,6 +407,10 @@ def run(
     ] = True,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
+    events: Annotated[
+        Path | None,
+        typer.Option(hidden=True, help="Append every progress event to FILE as a JSON line."),
+    ] = None,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -429,29 +430,88 @@ def run(
         text_similarity,
         meaning_similarity,
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with Workspace(workspace or out_dir / "workspace.duckdb") as ws, _progress() as progress:
-            ingested = ws.ingest(paths, on_file=_progress_callback(progress))
-        _print_ingest(ingested)
-        with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
-            report = run_coordination(ws, config, out=out_dir, on_step=_step, spark=spark)
-            amplified = run_actors(ws, out_dir)
-            content = _content_steps(ws, out_dir) if analyse_content else None
-            has_articles = ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0
-            washed = _laundering_step(ws, out_dir, LaunderingConfig()) if has_articles else None
-            campaigns = _report_files(ws, out_dir)
-    except InfoopsError as exc:
-        _fail(str(exc))
-    _print_coordination(report, out_dir)
-    _print_actors(amplified, out_dir)
-    if content is not None:
-        _print_content(content, out_dir)
-    if washed is not None:
-        _print_laundering(washed, out_dir)
-    _print_files(out_dir, campaigns)
-    if ingested.errors:
+    from .pipeline import RunConfig
+    from .pipeline import run as run_pipeline
+
+    settings = RunConfig(coordination=config, content=analyse_content, spark=spark)
+    with _progress() as progress, _EventLog(events) as log:
+        result = run_pipeline(
+            paths, out_dir, workspace=workspace, config=settings, on_event=_Reporter(progress, log)
+        )
+    _print_ingest(result.ingest)
+    assert result.coordination is not None
+    _print_coordination(result.coordination, out_dir)
+    _print_actors(result.actors, out_dir)
+    _print_content(result.content, out_dir)
+    if result.laundering is not None:
+        _print_laundering(result.laundering, out_dir)
+    for note in result.notes:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
+    _print_files(out_dir, result.report)
+    if result.ingest.errors:
         raise typer.Exit(1)
+
+
+class _EventLog:
+    """With ``--events FILE``, every pipeline event as one JSON line (the dashboard reads
+    them to show a run's progress)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.handle = None
+
+    def __enter__(self) -> _EventLog:
+        if self.path is not None:
+            self.handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        return self
+
+    def write(self, event: Event) -> None:
+        if self.handle is not None:
+            self.handle.write(event.to_json() + "\n")
+            self.handle.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+class _Reporter:
+    """Shows the pipeline's events: a bar per file ingested and for articles embedded, a
+    line as each stage starts."""
+
+    LABELS = {
+        "integrity": "Content - election-integrity tags",
+        "claims": "Content - known false claims",
+        "narratives": "Content - narratives",
+        "report": "Writing the briefing",
+    }
+
+    def __init__(self, progress: Progress, log: _EventLog | None = None) -> None:
+        self.progress = progress
+        self.log = log
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, event: Event) -> None:
+        if self.log is not None:
+            self.log.write(event)
+        if event.status == "progress" and event.stage == "coordination":
+            console.print(f"Coordination - {event.step} ...", highlight=False)
+        elif event.status == "progress":
+            self._advance(event)
+        elif event.status == "started" and event.stage in self.LABELS:
+            console.print(f"{self.LABELS[event.stage]} ...", highlight=False)
+
+    def _advance(self, event: Event) -> None:
+        key = f"{event.stage}:{event.step}"
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(
+                event.step[:1].upper() + event.step[1:], total=event.total, rows=0, rate=0.0
+            )
+        task = self.tasks[key]
+        rows = event.counts.get("rows", event.done or 0)
+        elapsed = self.progress.tasks[task].elapsed or 0
+        rate = rows / elapsed if elapsed > 0 else 0.0
+        self.progress.update(task, completed=event.done, total=event.total, rows=rows, rate=rate)
 
 
 ThresholdOption = Annotated[
@@ -471,27 +531,6 @@ ModelOption = Annotated[
         "about 1,100 sentences/s).",
     ),
 ]
-
-
-def _laundering_step(ws: Workspace, out_dir: Path, config: LaunderingConfig) -> LaunderingReport:
-    with _articles_progress() as progress:
-        task = progress.add_task("Embedding articles", total=None)
-
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return run_laundering(ws, config, out=out_dir, on_progress=advance)
-
-
-def _articles_progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    )
 
 
 def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
@@ -529,23 +568,14 @@ def laundering(
         infoops laundering -w case.duckdb --out results/
         infoops laundering -w big.duckdb --model use   # faster, 16 languages
     """
+    from .detectors.laundering import LAUNDERING_MODELS, LaunderingConfig
+
     if model not in LAUNDERING_MODELS:
         _fail(f"unknown --model {model!r}: choose one of {', '.join(sorted(LAUNDERING_MODELS))}")
-    try:
-        with Workspace(workspace) as ws:
-            report = _laundering_step(ws, out_dir, LaunderingConfig(model, threshold))
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws, _progress() as progress:
+        config = LaunderingConfig(model, threshold)
+        report = run_laundering(ws, config, out_dir, on_event=_Reporter(progress))
     _print_laundering(report, out_dir)
-
-
-def _content_steps(ws: Workspace, out_dir: Path) -> dict[str, dict[str, int]]:
-    console.print("Content - election-integrity tags ...", highlight=False)
-    integrity = run_integrity(ws, out_dir)
-    console.print("Content - known false claims ...", highlight=False)
-    claims = run_claims(ws, out_dir)
-    console.print("Content - narratives ...", highlight=False)
-    return {"integrity": integrity, "claims": claims, "narratives": run_narratives(ws, out_dir)}
 
 
 def _print_content(result: dict[str, dict[str, int]], out_dir: Path) -> None:
@@ -565,6 +595,8 @@ def _print_integrity(result: dict[str, int], out_dir: Path) -> None:
 
 
 def _print_claims(result: dict[str, int], out_dir: Path) -> None:
+    from .detectors.claims import STREAM_PRECISION
+
     out.print(
         f"{result['texts']:,} distinct text(s) match one of {result['claims']:,} known false "
         f"claim(s) ({result['match']:,} at 'match', the rest 'suggested'): leads to confirm "
@@ -601,14 +633,11 @@ def narratives(
     Example:
         infoops narratives -w case.duckdb --out results/
     """
-    from .content import NarrativeConfig
+    from .detectors.narratives import NarrativeConfig
 
     config = NarrativeConfig(resolution=resolution, min_posts=min_posts)
-    try:
-        with Workspace(workspace) as ws:
-            result = run_narratives(ws, out_dir, config)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws:
+        result = run_narratives(ws, out_dir, config)
     _print_narratives(result, out_dir)
 
 
@@ -626,28 +655,9 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
     Example:
         infoops integrity -w case.duckdb --out results/
     """
-    try:
-        with Workspace(workspace) as ws:
-            result = run_integrity(ws, out_dir)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws:
+        result = run_integrity(ws, out_dir)
     _print_integrity(result, out_dir)
-
-
-def _report_files(
-    ws: Workspace, out_dir: Path, parquet: bool = False, subset: Subset | None = None
-) -> dict[str, int]:
-    notes: list[str] = []
-    files = write_campaigns(ws.con, out_dir, subset) | write_briefing(
-        ws.con, out_dir, notes=notes, subset=subset
-    )
-    for note in notes:
-        console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
-    if has_table(ws.con, "fused_edges"):
-        files["network.graphml"] = write_graphml(ws.con, out_dir / "network.graphml", subset)
-    if parquet:
-        files["tables/*.parquet"] = write_parquet(ws.con, out_dir / "tables")
-    return files
 
 
 @app.command()
@@ -703,25 +713,25 @@ def report(
         infoops report -w case.duckdb --out results/ --parquet
         infoops report -w case.duckdb --out oct/ --since 2016-10-01 --until 2016-10-31 --lang en
     """
-    try:
-        subset = Subset(
-            since=parse_moment(since) if since else None,
-            until=parse_moment(until, end_of_day=True) if until else None,
-            campaigns=tuple(campaign or ()),
-            langs=tuple(lang or ()),
-        )
-        with Workspace(workspace) as ws:
-            files = _report_files(ws, out_dir, parquet, subset)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    from .report import Subset, parse_moment
+
+    subset = Subset(
+        since=parse_moment(since) if since else None,
+        until=parse_moment(until, end_of_day=True) if until else None,
+        campaigns=tuple(campaign or ()),
+        langs=tuple(lang or ()),
+    )
+    with _open(workspace) as ws:
+        files, notes = run_report(ws, out_dir, parquet=parquet, subset=subset)
+    for note in notes:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     _print_files(out_dir, files)
 
 
-claims_app = typer.Typer(
+claims_app = _typer(
     help="Known false claims: match posts and articles to a catalogue of debunked claims "
     "(EUvsDisinfo bundled, your own fact-checks added).\n\n\b\nExample:\n"
     "    infoops claims match -w case.duckdb --out results/",
-    no_args_is_help=True,
 )
 app.add_typer(claims_app, name="claims")
 
@@ -756,14 +766,11 @@ def claims_match(
     Example:
         infoops claims match -w case.duckdb --out results/ --confirm 0.6
     """
-    from .content import ClaimMatchConfig
+    from .detectors.claims import ClaimMatchConfig
 
     config = ClaimMatchConfig(confirm=confirm, suggest=suggest, rescore_floor=rescore_floor)
-    try:
-        with Workspace(workspace) as ws:
-            result = run_claims(ws, out_dir, config)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws:
+        result = run_claims(ws, out_dir, config)
     _print_claims(result, out_dir)
 
 
@@ -784,14 +791,11 @@ def claims_add(
     Example:
         infoops claims add my_factchecks.csv -w case.duckdb
     """
-    from .content import add_claims, read_claim_file
+    from .detectors.claims import add_claims, read_claim_file
 
-    try:
-        claims = read_claim_file(catalogue)
-        with Workspace(workspace) as ws:
-            total = add_claims(ws.con, claims)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    claims = read_claim_file(catalogue)
+    with _open(workspace) as ws:
+        total = add_claims(ws.con, claims)
     out.print(
         f"{claims.num_rows:,} claim(s) read from {catalogue}; the workspace now adds "
         f"{total:,} to the bundled catalogue",
@@ -799,10 +803,9 @@ def claims_add(
     )
 
 
-actors_app = typer.Typer(
+actors_app = _typer(
     help="State media: the registry of state-affiliated outlets and the posts that amplify "
     "them.\n\n\b\nExample:\n    infoops actors match -w case.duckdb --out results/",
-    no_args_is_help=True,
 )
 app.add_typer(actors_app, name="actors")
 
@@ -820,11 +823,8 @@ def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -
     Example:
         infoops actors match -w case.duckdb --out results/
     """
-    try:
-        with Workspace(workspace) as ws:
-            result = run_actors(ws, out_dir)
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace) as ws:
+        result = run_actors(ws, out_dir)
     _print_actors(result, out_dir)
 
 
@@ -847,14 +847,11 @@ def actors_update(
     Example:
         infoops actors update State_Media_Matrix.csv -w case.duckdb
     """
-    from .actors import read_matrix, save_registry, with_supplement
+    from .detectors.actors import read_matrix, save_registry, with_supplement
 
-    try:
-        registry = with_supplement(read_matrix(matrix))
-        with Workspace(workspace) as ws:
-            save_registry(ws.con, registry)
-    except (InfoopsError, OSError) as exc:
-        _fail(str(exc))
+    registry = with_supplement(read_matrix(matrix))
+    with _open(workspace) as ws:
+        save_registry(ws.con, registry)
     out.print(
         f"registry of {registry.num_rows:,} identifiers saved in {workspace}", highlight=False
     )
@@ -892,11 +889,8 @@ def serve(
     """
     from .dashboard import serve as serve_dashboard
 
-    try:
-        serve_dashboard(workspace, host, port, token, runs_dir,
-                        say=lambda m: out.print(m, markup=False, highlight=False, soft_wrap=True))  # fmt: skip
-    except InfoopsError as exc:
-        _fail(str(exc))
+    serve_dashboard(workspace, host, port, token, runs_dir,
+                    say=lambda m: out.print(m, markup=False, highlight=False, soft_wrap=True))  # fmt: skip
 
 
 @app.command()
@@ -949,11 +943,8 @@ def info(
     Example:
         infoops info --workspace case.duckdb
     """
-    try:
-        with Workspace(workspace, read_only=True) as ws:
-            summary = ws.info()
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace, read_only=True) as ws:
+        summary = ws.info()
     if as_json:
         out.print_json(json.dumps(summary, default=str))
         return
@@ -1002,15 +993,12 @@ def quarantine(
     Example:
         infoops quarantine --workspace case.duckdb --limit 50
     """
-    try:
-        with Workspace(workspace, read_only=True) as ws:
-            rows = ws.sql(
-                "SELECT source_file, location, reason, raw_excerpt FROM quarantine "
-                "ORDER BY ingest_id, line NULLS LAST LIMIT ?",
-                [limit],
-            ).fetchall()
-    except InfoopsError as exc:
-        _fail(str(exc))
+    with _open(workspace, read_only=True) as ws:
+        rows = ws.sql(
+            "SELECT source_file, location, reason, raw_excerpt FROM quarantine "
+            "ORDER BY ingest_id, line NULLS LAST LIMIT ?",
+            [limit],
+        ).fetchall()
     table = Table(title="Quarantine", title_justify="left", show_lines=True)
     for column in ("file", "where", "reason", "raw excerpt"):
         table.add_column(column, overflow="fold")
@@ -1028,6 +1016,8 @@ def formats() -> None:
         infoops formats
         infoops ingest dump.json --format jsonl --map account_id=user.id,created_at=ts -w c.duckdb
     """
+    from .ingest import FORMATS
+
     table = Table(title="Formats", title_justify="left")
     table.add_column("name")
     table.add_column("table")

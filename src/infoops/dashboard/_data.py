@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
-from .._tables import has_table
-from ..engine import Workspace
-from ..report import FAMILIES, campaign_objects
+from ..campaigns import FAMILIES, campaign_objects
+from ..workspace import Workspace
+from ..workspace._tables import has_table
 
 CONFIDENCE_RANK = {"high": 0, "moderate": 1, "low": 2}
 EVIDENCE_PER_EDGE = 3

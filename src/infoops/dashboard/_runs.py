@@ -7,6 +7,7 @@ has finished the analyst can open its workspace in the dashboard.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,18 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-# The lines ``infoops run`` prints as it goes, in order: progress is the share seen.
-STEPS = (
-    ("ingested", " ingested;"),
-    ("coordination signals", "Coordination - co_"),
-    ("communities", "Coordination - communities"),
-    ("coordination files", "Coordination - outputs"),
-    ("election-integrity tags", "Content - election-integrity"),
-    ("known false claims", "Content - known false claims"),
-    ("narratives", "Content - narratives"),
-    ("briefing written", "campaigns.json"),
-)
+from ..pipeline import STAGES
+
 MAX_LINES = 2_000
+EVENTS = "events.jsonl"  # the run's pipeline events, one JSON object a line
 
 
 @dataclass
@@ -44,23 +37,43 @@ class Run:
     returncode: int | None = None
 
     def state(self) -> dict:
-        """Status, the step reached, a progress fraction and the recent output."""
-        reached = [name for name, marker in STEPS if any(marker in ln for ln in self.lines)]
+        """Status, the stage reached, a progress fraction and the recent output."""
         status = "running" if self.returncode is None else (
             "finished" if self.returncode == 0 else "failed")  # fmt: skip
-        progress = 1.0 if status == "finished" else min(0.95, (len(reached) + 1) / (len(STEPS) + 1))
+        step, fraction = self.stage()
+        progress = 1.0 if status == "finished" else min(0.95, fraction)
         return {
             "run_id": self.run_id,
             "inputs": self.inputs,
             "out_dir": str(self.out_dir),
             "status": status,
-            "step": reached[-1] if reached else "starting",
+            "step": step,
             "progress": round(progress, 3),
             "elapsed_s": round((self.finished or time.time()) - self.started, 1),
             "returncode": self.returncode,
             "lines": self.lines[-200:],
             "workspace": str(self.workspace) if self.workspace.exists() else None,
         }
+
+    def stage(self) -> tuple[str, float]:
+        """The stage under way (its step, e.g. a coordination signal, in brackets) and the
+        share of stages ended, from the events the run has written so far."""
+        ended, current = set(), "starting"
+        for event in self.events():
+            if event.get("status") in ("finished", "skipped"):
+                ended.add(event.get("stage"))
+            if event.get("status") in ("started", "progress"):
+                step = event.get("step")
+                current = event["stage"] + (f" ({step})" if step else "")
+        return current, len(ended & set(STAGES)) / len(STAGES)
+
+    def events(self) -> list[dict]:
+        """The events written so far; a line still being written is left for next time."""
+        try:
+            text = (self.out_dir / EVENTS).read_text(encoding="utf-8")
+        except OSError:
+            return []
+        return [json.loads(line) for line in text.split("\n")[:-1] if line]
 
     @property
     def workspace(self) -> Path:
@@ -91,8 +104,18 @@ class Runs:
             run_id = datetime.now().strftime("run-%Y%m%d-%H%M%S") + f"-{len(self._runs) + 1}"
             out_dir = self.root / run_id
             out_dir.mkdir(parents=True, exist_ok=False)
-            command = [sys.executable, "-m", "infoops.cli", "run", *map(str, paths),
-                       "--out", str(out_dir)] + ([] if content else ["--no-content"])  # fmt: skip
+            command = [
+                sys.executable,
+                "-m",
+                "infoops.cli",
+                "run",
+                *map(str, paths),
+                "--out",
+                str(out_dir),
+                "--events",
+                str(out_dir / EVENTS),
+            ]
+            command += [] if content else ["--no-content"]
             process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 stdin=subprocess.DEVNULL, env=_child_env(),

@@ -1,26 +1,7 @@
-"""Detectors: pure functions from workspace tables to evidence tables.
+"""Detectors: functions from workspace tables to evidence tables.
 
-Coordination signals (``SIGNALS``) pair accounts that act together within a time
-window; every pair is tested against a null model with false-discovery control.
+Each subpackage is one detector: ``coordination`` (accounts that act together),
+``laundering`` (copied and translated articles), ``actors`` (state media amplified),
+``narratives``, ``claims`` (known false claims) and ``integrity`` (election-integrity
+tags). Nothing is imported here, so that a command loads only what it runs.
 """
-
-from ._coordination import (
-    DEFAULT_SIGNALS,
-    CoordinationConfig,
-    SignalSummary,
-    detect_coordination,
-    raw_pairs,
-)
-from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
-
-__all__ = [
-    "BY_NAME",
-    "DEFAULT_SIGNALS",
-    "FAST_RESHARE",
-    "SIGNALS",
-    "CoordinationConfig",
-    "Signal",
-    "SignalSummary",
-    "detect_coordination",
-    "raw_pairs",
-]

@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import tldextract
-
 TRACKING_PARAMS = frozenset(
     {
         "fbclid",
@@ -61,8 +59,15 @@ SHORTENERS = frozenset(
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# The public-suffix snapshot bundled with tldextract: no network at run time.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=1)
+def _extractor():
+    """The public-suffix snapshot bundled with tldextract (no network at run time), loaded
+    on first use: it costs a second of start-up that most commands do not need."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def _is_tracking(key: str) -> bool:
@@ -134,7 +139,7 @@ def url_domain(url: str) -> str | None:
 @lru_cache(maxsize=100_000)
 def host_domain(host: str) -> str | None:
     """Registered domain of a host (``news.bbc.co.uk`` -> ``bbc.co.uk``); None for ``t``."""
-    parts = _EXTRACT(host)
+    parts = _extractor()(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
     return host.removeprefix("www.") if "." in host else None

@@ -16,9 +16,9 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
-from .._tables import has_table
-from ..content import STREAM_PRECISION
-from ._campaign_objects import campaign_objects
+from ..campaigns._objects import campaign_objects
+from ..detectors.claims import STREAM_PRECISION
+from ..workspace._tables import has_table
 from ._subset import Subset, subset_views
 
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}

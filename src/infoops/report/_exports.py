@@ -12,7 +12,7 @@ from xml.sax.saxutils import quoteattr
 
 import duckdb
 
-from .._tables import has_table
+from ..workspace._tables import has_table
 from ._subset import Subset, subset_views
 
 ACCOUNTS_SQL = """
@@ -328,7 +328,7 @@ def write_campaigns(
     """campaigns.json: every campaign object (see docs/campaigns.md), same bytes for the
     same workspace and subset."""
     from .. import __version__
-    from ._campaign_objects import campaign_objects
+    from ..campaigns._objects import campaign_objects
 
     out.mkdir(parents=True, exist_ok=True)
     with subset_views(con, subset):

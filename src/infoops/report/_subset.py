@@ -21,9 +21,9 @@ from datetime import datetime, time, timedelta
 
 import duckdb
 
-from .._tables import has_table
+from ..campaigns import CAMPAIGNS_QUERY
 from ..errors import InfoopsError
-from ..graph import CAMPAIGNS_QUERY
+from ..workspace._tables import has_table
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,10 @@
+"""Narratives: posts and articles that tell one story, in any language."""
+
+from ..._lazy import attach
+
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {
+        "._narratives": ["NarrativeConfig", "find_narratives"],
+    },
+)

@@ -1,0 +1,474 @@
+"""The whole job, sequenced in one place: ingest, detect, find campaigns, write outputs.
+
+``run`` is what ``infoops run`` and the dashboard's runs call; every stage reports its
+progress as ``Event`` objects (started, progress, finished, skipped), never as printed
+text, so a caller can draw bars, log JSON lines or ignore them. Each ``run_*`` function
+is one stage on an open workspace, for a notebook or a command of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from . import workspace as layer
+
+if TYPE_CHECKING:
+    from .campaigns import CampaignConfig
+    from .detectors.claims import ClaimMatchConfig
+    from .detectors.coordination import CoordinationConfig, SignalSummary, SparkOptions
+    from .detectors.laundering import LaunderingConfig
+    from .detectors.narratives import NarrativeConfig
+    from .ingest import IngestReport
+    from .report import Subset
+    from .workspace import Workspace
+
+# The stages of ``run``, in order; content stages run only with ``content=True``, and
+# laundering only when the workspace holds articles.
+STAGES = (
+    "ingest",
+    "coordination",
+    "actors",
+    "integrity",
+    "claims",
+    "narratives",
+    "laundering",
+    "report",
+)
+Status = Literal["started", "progress", "finished", "skipped"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a stage is doing: ``started``, ``progress`` (``done`` of ``total``, ``step``
+    naming the part, e.g. a coordination signal), ``finished`` (with ``counts``) or
+    ``skipped`` (with the reason in ``step``)."""
+
+    stage: str
+    status: Status
+    step: str = ""
+    done: int | None = None
+    total: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v not in ("", None, {})})
+
+
+OnEvent = Callable[[Event], None]
+
+
+def _ignore(event: Event) -> None:
+    """The default listener: a notebook user reads results, not events."""
+
+
+log = logging.getLogger("infoops")
+
+
+@dataclass
+class CoordinationReport:
+    signals: list[SignalSummary] = field(default_factory=list)
+    campaigns: int = 0
+    files: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def time_resolution_s(ws: Workspace) -> int | None:
+    """The coarsest clock the post times fit: 60 when every time is a whole minute."""
+    row = ws.sql(
+        """SELECT count(*), count(*) FILTER (second(created_at) <> 0 OR microsecond(created_at) <> 0)
+           FROM posts"""
+    ).fetchall()[0]
+    if row[0] == 0:
+        return None
+    return 60 if row[1] == 0 else 1
+
+
+def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
+    from .detectors.coordination import BY_NAME
+
+    resolution = time_resolution_s(ws)
+    if resolution != 60:
+        return []
+    short = sorted(name for name in config.signals if config.window(BY_NAME[name]) < 300)
+    if not short:
+        return []
+    return [
+        "every post time is a whole minute (minute-resolution data, e.g. the IRA archive): "
+        f"windows under 300 s ({', '.join(short)}) see only same- or next-minute actions; "
+        "consider --window 300"
+    ]
+
+
+def run_ingest(
+    ws: Workspace,
+    paths: Iterable[str | Path],
+    *,
+    mapping: dict[str, str] | None = None,
+    platform: str | None = None,
+    format: str | None = None,
+    on_event: OnEvent = _ignore,
+) -> IngestReport:
+    """Read every file behind ``paths`` into ``ws`` (one transaction per file), reporting
+    bytes read per file as progress events (``step`` is the file and its format)."""
+
+    def on_file(source, fmt: str) -> Callable[[int], None]:
+        step = f"{Path(source.name.split('!')[-1]).name} ({fmt})"
+        rows = [0]
+
+        def advance(count: int) -> None:
+            rows[0] += count
+            total = source.size or None
+            on_event(Event("ingest", "progress", step, source.meter[0], total, {"rows": rows[0]}))
+
+        return advance
+
+    on_event(Event("ingest", "started"))
+    report = ws.ingest(paths, mapping=mapping, platform=platform, format=format, on_file=on_file)
+    counts = {
+        "posts": report.total("posts_added"),
+        "articles": report.total("articles_added"),
+        "quarantined": report.total("quarantined"),
+        "unreadable": len(report.errors),
+    }
+    on_event(Event("ingest", "finished", counts=counts))
+    return report
+
+
+def run_coordination(
+    ws: Workspace,
+    config: CoordinationConfig | None = None,
+    campaign_config: CampaignConfig | None = None,
+    out: Path | None = None,
+    all_edges: bool = False,
+    on_event: OnEvent = _ignore,
+    spark: SparkOptions | None = None,
+) -> CoordinationReport:
+    """Detect coordination in ``ws``, find campaigns and (with ``out``) write the files.
+
+    With ``spark``, the relational steps run on Spark (docs/spark.md); the test,
+    fusion and communities run here either way, so the results are the same.
+    Progress events name each signal, then ``communities`` and ``outputs``.
+    """
+    from .campaigns import CampaignConfig, find_campaigns
+    from .detectors.coordination import CoordinationConfig, detect_coordination, spark_backend
+    from .report import write_gexf, write_tables
+
+    config = config or CoordinationConfig()
+    campaign_config = campaign_config or CampaignConfig()
+    steps = [*config.signals, "communities", "outputs"]
+
+    def step(name: str) -> None:
+        on_event(Event("coordination", "progress", name, steps.index(name), len(steps)))
+
+    on_event(Event("coordination", "started", total=len(steps)))
+    report = CoordinationReport(notes=_window_notes(ws, config))
+    if spark is None:
+        report.signals = detect_coordination(ws.con, config, on_signal=step)
+    else:
+        with spark_backend(ws.con, spark) as backend:
+            report.signals = detect_coordination(ws.con, config, step, backend)
+    step("communities")
+    report.campaigns = find_campaigns(ws.con, campaign_config)
+    _store_settings(ws, config, campaign_config, report.signals)
+    if out is not None:
+        step("outputs")
+        report.files = write_tables(ws.con, out, all_edges=all_edges)
+        nodes, edges = write_gexf(ws.con, out / "network.gexf")
+        report.files["network.gexf"] = nodes
+    on_event(Event("coordination", "finished", counts={"campaigns": report.campaigns}))
+    return report
+
+
+def _store_settings(
+    ws: Workspace, config: CoordinationConfig, campaigns: CampaignConfig, signals: list
+) -> None:
+    """Keep the options of the last detection in the workspace, for the briefing's method."""
+    settings = {
+        "signals": " ".join(f"{s.signal} ({s.window_s:g} s)" for s in signals),
+        "fdr": config.fdr,
+        "max_object_accounts": config.max_object_accounts,
+        "min_shared": config.min_shared,
+        "min_lift": config.min_lift,
+        "text_similarity": config.text_similarity,
+        "meaning_similarity": config.meaning_similarity,
+        "min_campaign_accounts": campaigns.min_accounts,
+        "leiden_resolution": campaigns.resolution,
+        "seed": campaigns.seed,
+    }
+    import pyarrow as pa
+
+    table = pa.table({"setting": list(settings), "value": [str(v) for v in settings.values()]})
+    layer.store_arrow(ws.con, "coordination_settings", table)
+
+
+@dataclass
+class LaunderingReport:
+    articles: int = 0
+    groups: int = 0
+    copies: int = 0
+    translations: int = 0
+    changes: int = 0
+    linked_posts: int = 0
+    files: dict[str, int] = field(default_factory=dict)
+
+
+def run_laundering(
+    ws: Workspace,
+    config: LaunderingConfig | None = None,
+    out: Path | None = None,
+    on_event: OnEvent = _ignore,
+) -> LaunderingReport:
+    """Group the workspace's articles that copy or translate each other.
+
+    Writes the tables ``laundering``, ``laundering_changes`` and ``article_posts``
+    (posts that paste an article's text), and with ``out`` their CSV files. Progress
+    events count the articles embedded.
+    """
+    from .detectors.laundering import (
+        LaunderingConfig,
+        articles_from_table,
+        find_laundering,
+        link_posts_to_articles,
+    )
+    from .report import write_laundering
+
+    config = config or LaunderingConfig()
+    on_event(Event("laundering", "started"))
+    table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
+    articles = articles_from_table(table, config.max_sentences)
+
+    def embedded(done: int, total: int) -> None:
+        on_event(Event("laundering", "progress", "embedding articles", done, total))
+
+    groups, changes = find_laundering(articles, config, on_progress=embedded)
+    layer.store_arrow(ws.con, "laundering", groups)
+    layer.store_arrow(ws.con, "laundering_changes", changes)
+    roles = groups.column("role").to_pylist()
+    report = LaunderingReport(
+        articles=len(articles),
+        groups=len(set(groups.column("group_id").to_pylist())),
+        copies=roles.count("copy"),
+        translations=roles.count("translation"),
+        changes=changes.num_rows,
+    )
+    link_posts_to_articles(ws.con)
+    report.linked_posts = ws.sql("SELECT count(DISTINCT post_rowid) FROM article_posts").fetchall()[
+        0
+    ][0]
+    if out is not None:
+        report.files = write_laundering(ws.con, out)
+    on_event(Event("laundering", "finished", counts={"groups": report.groups}))
+    return report
+
+
+def run_actors(
+    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore
+) -> dict[str, int]:
+    """Match posts to the state-media registry (the workspace's, else the bundled one).
+
+    Writes the tables ``state_media_posts`` and ``account_state_media`` (and with
+    ``out``, actors.csv); returns posts matched and accounts amplifying state media.
+    """
+    from .detectors.actors import account_state_media, match_state_media
+    from .report import write_actors
+
+    on_event(Event("actors", "started"))
+    posts = match_state_media(ws.con)
+    account_state_media(ws.con).create("account_state_media_new")
+    ws.con.execute("DROP TABLE IF EXISTS account_state_media")
+    ws.con.execute("ALTER TABLE account_state_media_new RENAME TO account_state_media")
+    accounts = ws.sql("SELECT count(DISTINCT account_id) FROM account_state_media").fetchall()[0][0]
+    result = {"posts": posts, "accounts": accounts}
+    on_event(Event("actors", "finished", counts=dict(result)))
+    if out is not None:
+        result |= write_actors(ws.con, out)
+    return result
+
+
+def run_claims(
+    ws: Workspace,
+    out: Path | None = None,
+    config: ClaimMatchConfig | None = None,
+    on_event: OnEvent = _ignore,
+) -> dict[str, int]:
+    """Match posts and articles to known false claims (table ``claim_matches``; with
+    ``out``, claim_matches.csv); returns texts matched, those at status ``match``, and
+    claims found."""
+    from .detectors.claims import match_claims
+    from .report import write_claims
+
+    on_event(Event("claims", "started"))
+    matched = match_claims(ws.con, config)
+    at_match, claims = ws.sql(
+        """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
+                  count(DISTINCT claim_id) FROM claim_matches"""
+    ).fetchall()[0]
+    result = {"texts": matched, "match": at_match, "claims": claims}
+    on_event(Event("claims", "finished", counts=dict(result)))
+    return result | (write_claims(ws.con, out) if out is not None else {})
+
+
+def run_integrity(
+    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore
+) -> dict[str, int]:
+    """Tag election-integrity content (table ``integrity_tags``; with ``out``,
+    integrity_tags.csv, which also lists posts amplifying state media when matched)."""
+    from .detectors.integrity import tag_election_integrity
+    from .report import write_integrity
+
+    on_event(Event("integrity", "started"))
+    result = {"texts": tag_election_integrity(ws.con)}
+    on_event(Event("integrity", "finished", counts=dict(result)))
+    return result | (write_integrity(ws.con, out) if out is not None else {})
+
+
+def run_narratives(
+    ws: Workspace,
+    out: Path | None = None,
+    config: NarrativeConfig | None = None,
+    on_event: OnEvent = _ignore,
+) -> dict[str, int]:
+    """Cluster posts and articles into narratives (tables ``text_narratives``,
+    ``article_narratives``, ``narrative_terms``; with ``out``, narratives.csv and
+    narrative_volume.csv); returns the narrative count."""
+    from .detectors.narratives import find_narratives
+    from .report import write_narratives
+
+    on_event(Event("narratives", "started"))
+    result = {"narratives": find_narratives(ws.con, config)}
+    on_event(Event("narratives", "finished", counts=dict(result)))
+    return result | (write_narratives(ws.con, out) if out is not None else {})
+
+
+def run_report(
+    ws: Workspace,
+    out: Path,
+    *,
+    parquet: bool = False,
+    subset: Subset | None = None,
+    on_event: OnEvent = _ignore,
+) -> tuple[dict[str, int], list[str]]:
+    """Write campaigns.json, briefing.html/.pdf, network.graphml (and with ``parquet``
+    every table); returns the files written and notes for the reader."""
+    from .report import write_briefing, write_campaigns, write_graphml, write_parquet
+
+    on_event(Event("report", "started"))
+    notes: list[str] = []
+    files = write_campaigns(ws.con, out, subset) | write_briefing(
+        ws.con, out, notes=notes, subset=subset
+    )
+    if layer.has_table(ws.con, "fused_edges"):
+        files["network.graphml"] = write_graphml(ws.con, out / "network.graphml", subset)
+    if parquet:
+        files["tables/*.parquet"] = write_parquet(ws.con, out / "tables")
+    on_event(Event("report", "finished", counts={"files": len(files)}))
+    return files, notes
+
+
+@dataclass
+class RunConfig:
+    """Everything ``run`` needs besides its inputs; each part defaults as its command does."""
+
+    coordination: CoordinationConfig | None = None
+    campaigns: CampaignConfig | None = None
+    laundering: LaunderingConfig | None = None
+    content: bool = True
+    spark: SparkOptions | None = None
+
+
+@dataclass
+class RunResult:
+    """What ``run`` did: one entry per stage that ran, in order."""
+
+    workspace: Path
+    ingest: IngestReport
+    coordination: CoordinationReport | None = None
+    actors: dict[str, int] = field(default_factory=dict)
+    content: dict[str, dict[str, int]] = field(default_factory=dict)
+    laundering: LaunderingReport | None = None
+    report: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run(
+    paths: Iterable[str | Path],
+    out: Path,
+    *,
+    workspace: Path | None = None,
+    config: RunConfig | None = None,
+    on_event: OnEvent = _ignore,
+) -> RunResult:
+    """Ingest ``paths``, run every detector and write every output to ``out``.
+
+    The workspace defaults to ``out/workspace.duckdb``. This is the only place that
+    sequences the stages.
+    """
+    config = config or RunConfig()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = Path(workspace or out / "workspace.duckdb")
+    clock = _Clock()
+    with layer.Workspace(path) as ws:
+        result = RunResult(path, run_ingest(ws, paths, on_event=on_event))
+        clock.lap(result, "ingest")
+        result.coordination = run_coordination(
+            ws, config.coordination, config.campaigns, out=out, on_event=on_event,
+            spark=config.spark,
+        )  # fmt: skip
+        clock.lap(result, "coordination")
+        result.actors = run_actors(ws, out, on_event=on_event)
+        clock.lap(result, "actors")
+        for stage in ("integrity", "claims", "narratives"):
+            if not config.content:
+                on_event(Event(stage, "skipped", "--no-content"))
+                continue
+            step = {"integrity": run_integrity, "claims": run_claims}.get(stage, run_narratives)
+            result.content[stage] = step(ws, out, on_event=on_event)
+            clock.lap(result, stage)
+        if ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0:
+            result.laundering = run_laundering(ws, config.laundering, out, on_event=on_event)
+            clock.lap(result, "laundering")
+        else:
+            on_event(Event("laundering", "skipped", "no articles"))
+        result.report, result.notes = run_report(ws, out, on_event=on_event)
+        clock.lap(result, "report")
+    return result
+
+
+class _Clock:
+    """Seconds per stage, kept in the result (not in any exported table)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, result: RunResult, stage: str) -> None:
+        now = time.perf_counter()
+        result.seconds[stage] = round(now - self.last, 3)
+        self.last = now
+
+
+__all__ = [
+    "STAGES",
+    "CoordinationReport",
+    "Event",
+    "LaunderingReport",
+    "RunConfig",
+    "RunResult",
+    "run",
+    "run_actors",
+    "run_claims",
+    "run_coordination",
+    "run_ingest",
+    "run_integrity",
+    "run_laundering",
+    "run_narratives",
+    "run_report",
+    "time_resolution_s",
+]

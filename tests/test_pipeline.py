@@ -1,0 +1,118 @@
+"""The pipeline: one ``run`` that sequences every stage and reports progress as events;
+every table a run writes opens by name; start-up loads nothing heavy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from infoops import Workspace
+from infoops.pipeline import STAGES, Event, RunConfig, run
+from infoops.simulate import simulate, write_io_csv
+from infoops.workspace._schema import INPUT_TABLES, MIGRATIONS, RESULT_TABLES, TABLES
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A run over 2,000 simulated posts (no content stages: they need the encoders)."""
+    folder = tmp_path_factory.mktemp("run")
+    csv, _ = write_io_csv(simulate(2_000, seed=3), folder / "posts.csv.gz")
+    events: list[Event] = []
+    result = run([csv], folder / "out", config=RunConfig(content=False), on_event=events.append)
+    return folder / "out", result, events
+
+
+def test_every_stage_starts_then_ends_in_order(finished_run):
+    _, result, events = finished_run
+    ends = [e.stage for e in events if e.status in ("finished", "skipped")]
+    assert ends == list(STAGES)
+    for stage in STAGES:
+        statuses = [e.status for e in events if e.stage == stage]
+        assert statuses[-1] in ("finished", "skipped")
+        if statuses[-1] == "finished":
+            assert statuses[0] == "started"
+    skipped = {e.stage: e.step for e in events if e.status == "skipped"}
+    assert skipped == {
+        "integrity": "--no-content",
+        "claims": "--no-content",
+        "narratives": "--no-content",
+        "laundering": "no articles",
+    }
+    assert result.ingest.total("posts_added") == 2_000
+
+
+def test_coordination_progress_names_each_signal_then_communities(finished_run):
+    _, result, events = finished_run
+    steps = [e.step for e in events if e.stage == "coordination" and e.status == "progress"]
+    assert steps == [s.signal for s in result.coordination.signals] + ["communities", "outputs"]
+    done = [e.done for e in events if e.stage == "coordination" and e.status == "progress"]
+    assert done == sorted(done) and done[0] == 0
+
+
+def test_events_are_json_lines(finished_run):
+    _, _, events = finished_run
+    for event in events:
+        decoded = json.loads(event.to_json())
+        assert decoded["stage"] == event.stage and decoded["status"] == event.status
+
+
+def test_every_table_the_run_wrote_opens_by_name(finished_run):
+    out, _, _ = finished_run
+    with Workspace(out / "workspace.duckdb", read_only=True) as ws:
+        written = {
+            row[0]
+            for row in ws.sql(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+            ).fetchall()
+        } - {"infoops_meta"}
+        assert written <= set(TABLES), f"undeclared tables: {written - set(TABLES)}"
+        for name in written:
+            assert ws.table(name, "arrow").num_rows == ws[name].count("*").fetchall()[0][0]
+        assert "campaigns" in ws and ws["campaigns"].df().shape[0] > 0
+        assert set(ws.tables) == written
+        with pytest.raises(KeyError, match="'infoops claims match' writes it"):
+            ws["claim_matches"]
+
+
+def test_every_result_table_names_the_command_that_writes_it():
+    assert {t.name for t in RESULT_TABLES}.isdisjoint(INPUT_TABLES)
+    for table in RESULT_TABLES:
+        assert table.stage.split()[0] in {
+            "coordination", "actors", "integrity", "claims", "narratives", "laundering",
+        }  # fmt: skip
+        assert table.about
+
+
+def test_a_workspace_from_numbered_migrations_is_not_migrated_again(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Workspace(path):
+        pass
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM infoops_meta")
+    con.execute("INSERT INTO infoops_meta VALUES ('schema_version', '1')")
+    con.close()
+    with Workspace(path) as ws:  # would fail creating posts a second time
+        assert ws["posts"].count("*").fetchall()[0][0] == 0
+        keys = {r[0] for r in ws.sql("SELECT key FROM infoops_meta").fetchall()}
+    assert f"migration:{MIGRATIONS[0][0]}" not in keys  # counted as applied, not re-run
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import infoops",
+        "import infoops.cli",
+        "from infoops.cli import app; from typer.testing import CliRunner; "
+        "CliRunner().invoke(app, ['--help'])",
+    ],
+)
+def test_start_up_loads_no_heavy_library(code):
+    heavy = ["numba", "pandas", "scipy", "sklearn", "duckdb", "pyarrow", "bm25s", "tldextract"]
+    probe = f"{code}\nimport sys\nprint([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
