@@ -21,7 +21,9 @@ import duckdb
 # Columns that hold wall-clock times, which differ between any two runs.
 VOLATILE_COLUMNS = {"ingest_log": {"started_at", "finished_at", "source_file", "options"}}
 # Lines of text outputs that carry the moment of writing or the output folder.
-VOLATILE_LINES = re.compile(rb"(Generated|generated|written|Written) .*\d{4}-\d\d-\d\d|/before|/after")
+VOLATILE_LINES = re.compile(
+    rb"(Generated|generated|written|Written) .*\d{4}-\d\d-\d\d|/before|/after"
+)
 
 
 def digest(path: Path, ignore_volatile: bool = False) -> str:
