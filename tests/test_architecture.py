@@ -18,7 +18,7 @@ LAYERS = [
     {"campaigns"},
     {"report"},
     {"pipeline"},
-    {"dashboard", "cli"},
+    {"dashboard", "cli", "__main__"},
 ]
 ASIDE = {"simulate"}  # writes input files; imports nothing of the layers
 # Documented conveniences that call upward at run time, inside a function.

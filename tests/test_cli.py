@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -158,6 +159,36 @@ def test_a_missing_path(case, tmp_path):
     result = invoke("ingest", missing, "-w", case)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"Error: {missing}: no such file or directory"]
+    assert not Path(case).exists()
+
+
+def test_run_checks_inputs_and_output_folder_before_any_analysis(tmp_path, fixtures_dir):
+    out = tmp_path / "out"
+    result = invoke("run", tmp_path / "nope.csv", "--out", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert result.stderr.splitlines() == [
+        f"Error: {tmp_path / 'nope.csv'}: no such file or directory"
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("run", empty, "--out", out)
+    assert result.stderr.splitlines() == [f"Error: {empty}: the folder holds no file to read"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "accounts.csv").write_text("my own notes\n")
+    result = invoke("run", fixtures_dir / "io_archive.csv", "--out", mine)
+    assert result.stderr.splitlines() == [
+        f"Error: {mine} is not empty (accounts.csv): choose a new folder, or pass --force to "
+        "write there (files of the same names are replaced)"
+    ]
+    assert (mine / "accounts.csv").read_text() == "my own notes\n"
+    assert not (mine / "workspace.duckdb").exists()
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    result = invoke("run", fixtures_dir / "io_archive.csv", "--out", a_file)
+    assert result.stderr.splitlines() == [
+        f"Error: {a_file}: --out must be a folder, and this is a file"
+    ]
 
 
 @pytest.mark.parametrize("command", ["info", "quarantine"])
@@ -190,3 +221,35 @@ def test_version():
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"infoops {__version__}"
+
+
+@pytest.mark.parametrize("moment", ["ingest", "coordination", "actors"])
+def test_ctrl_c_prints_one_line_at_any_moment(tmp_path, moment):
+    """SIGINT during ingest or detection: one line, exit code 130 (or death by
+    the signal itself after that line), never a traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from infoops.simulate import simulate, write_io_csv
+
+    csv, _ = write_io_csv(simulate(4_000, seed=2), tmp_path / "posts.csv.gz")
+    events = tmp_path / "events.jsonl"
+    command = [sys.executable, "-m", "infoops", "run", str(csv), "--out", str(tmp_path / "out"),
+               "--no-content", "--events", str(events)]  # fmt: skip
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 120
+    while moment != "start-up" and time.time() < deadline and child.poll() is None:
+        seen = events.read_text() if events.exists() else ""
+        if f'"stage": "{moment}"' in seen:
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode in (130, -signal.SIGINT), err
+    assert err.strip().splitlines()[-1:] == [
+        "Interrupted: the workspace keeps what was committed before."
+    ]
+    assert "Traceback" not in err

@@ -55,7 +55,7 @@ out = Console()
 
 class _Commands(TyperGroup):
     """Every command's errors end here: a library error or an unreadable file becomes one
-    line and exit code 1, Ctrl-C one line and exit code 130; never a traceback."""
+    line and exit code 1, Ctrl-C exit code 130; never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -66,8 +66,7 @@ class _Commands(TyperGroup):
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}")
         except KeyboardInterrupt:
-            console.print("Interrupted: the workspace keeps what was committed before.")
-            raise typer.Exit(130) from None
+            raise typer.Exit(130) from None  # the console script says so (__main__.py)
 
 
 def _typer(**options) -> typer.Typer:
@@ -154,6 +153,9 @@ def ingest(
         infoops ingest export.csv --map account_id=user,created_at=time,text=body -w case.duckdb
     """
     fields = _parse_mapping(mapping)  # before the workspace is created: a typo leaves no file
+    missing = [p for p in paths if not p.exists()]
+    if len(missing) == len(paths):  # nothing to read: make no workspace either
+        _fail(f"{missing[0]}: no such file or directory")
     with _open(workspace) as ws, _progress() as progress:
         report = run_ingest(
             ws, paths, mapping=fields, platform=platform, format=format,
@@ -411,6 +413,14 @@ def run(
         Path | None,
         typer.Option(hidden=True, help="Append every progress event to FILE as a JSON line."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into OUT even if it holds other files or an earlier run (whose "
+            "workspace is then started anew).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -436,8 +446,9 @@ def run(
     settings = RunConfig(coordination=config, content=analyse_content, spark=spark)
     with _progress() as progress, _EventLog(events) as log:
         result = run_pipeline(
-            paths, out_dir, workspace=workspace, config=settings, on_event=_Reporter(progress, log)
-        )
+            paths, out_dir, workspace=workspace, config=settings,
+            on_event=_Reporter(progress, log), force=force,
+        )  # fmt: skip
     _print_ingest(result.ingest)
     assert result.coordination is not None
     _print_coordination(result.coordination, out_dir)
@@ -448,6 +459,7 @@ def run(
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     _print_files(out_dir, result.report)
+    out.print(f"workspace: {result.workspace}", highlight=False, soft_wrap=True)
     if result.ingest.errors:
         raise typer.Exit(1)
 

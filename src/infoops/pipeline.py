@@ -41,6 +41,7 @@ STAGES = (
     "report",
 )
 Status = Literal["started", "progress", "finished", "skipped"]
+EVENTS = "events.jsonl"  # where a run started by the dashboard logs its events
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,55 @@ def run_report(
     return files, notes
 
 
+def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """The input paths, each checked to exist (an empty folder is an error too), before
+    anything is written: a typo must not cost a run on an empty workspace."""
+    from .errors import InputError
+
+    checked = [Path(p) for p in paths]
+    if not checked:
+        raise InputError("no input: give files or folders to read")
+    for path in checked:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_dir() and not any(f.is_file() for f in path.rglob("*")):
+            raise InputError(f"{path}: the folder holds no file to read")
+    return checked
+
+
+def check_out(out: Path, workspace: Path | None = None, force: bool = False) -> None:
+    """Refuse, before any analysis, an output folder that cannot be written or that is not
+    empty: its files could be the analyst's own, and an earlier run's workspace would mix
+    two cases. ``force`` writes there anyway and starts the folder's workspace anew."""
+    from .errors import InputError
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder, and this is a file")
+    if out.is_dir() and not force:
+        if (out / "workspace.duckdb").exists():
+            raise InputError(
+                f"{out} holds an earlier run (workspace.duckdb): choose a new folder, or "
+                "pass --force to start it again"
+            )
+        present = sorted(p.name for p in out.iterdir() if p.name != EVENTS)
+        if present:
+            listed = ", ".join(present[:3]) + (", ..." if len(present) > 3 else "")
+            raise InputError(
+                f"{out} is not empty ({listed}): choose a new folder, or pass --force to "
+                "write there (files of the same names are replaced)"
+            )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".infoops-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    if force and workspace is None:
+        for name in ("workspace.duckdb", "workspace.duckdb.wal"):
+            (out / name).unlink(missing_ok=True)
+
+
 @dataclass
 class RunConfig:
     """Everything ``run`` needs besides its inputs; each part defaults as its command does."""
@@ -404,20 +454,36 @@ def run(
     workspace: Path | None = None,
     config: RunConfig | None = None,
     on_event: OnEvent = _ignore,
+    force: bool = False,
 ) -> RunResult:
     """Ingest ``paths``, run every detector and write every output to ``out``.
 
-    The workspace defaults to ``out/workspace.duckdb``. This is the only place that
-    sequences the stages.
+    The workspace defaults to ``out/workspace.duckdb``. Inputs and the output folder are
+    checked before anything is written (``check_inputs``, ``check_out``). This is the
+    only place that sequences the stages.
     """
+    from .errors import InputError
+
     config = config or RunConfig()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    inputs = check_inputs(paths)
+    check_out(out, workspace, force)
     path = Path(workspace or out / "workspace.duckdb")
     clock = _Clock()
     with layer.Workspace(path) as ws:
-        result = RunResult(path, run_ingest(ws, paths, on_event=on_event))
+        result = RunResult(path, run_ingest(ws, inputs, on_event=on_event))
         clock.lap(result, "ingest")
+        if (
+            ws.sql(
+                "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM articles)"
+            ).fetchall()[0][0]
+            == 0
+        ):
+            reasons = "; ".join(f.error for f in result.ingest.errors if f.error)
+            raise InputError(
+                "nothing to analyse: no post or article was read"
+                + (f" ({reasons})" if reasons else "")
+            )
         result.coordination = run_coordination(
             ws, config.coordination, config.campaigns, out=out, on_event=on_event,
             spark=config.spark,

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..pipeline import STAGES
+from ..pipeline import EVENTS, STAGES
 
 MAX_LINES = 2_000
-EVENTS = "events.jsonl"  # the run's pipeline events, one JSON object a line
 
 
 @dataclass

@@ -62,6 +62,10 @@ def find_narratives(
     tokens = [words(t) for t in texts]
     embedder = StaticEmbedder(encoder).fit(tokens, min_count=3)
     vectors = embedder.transform(tokens)
+    if int((np.linalg.norm(vectors, axis=1) > 0).sum()) < config.min_posts:
+        _store_members(con, [], [], np.zeros(0, np.int64), np.zeros(0))
+        store_arrow(con, "narrative_terms", _empty_terms())
+        return 0  # too few texts with known words to tell stories apart
     vectors, topic, similarity, centres = _micro_clusters(vectors, config)
     narrative_of_topic = _link_topics(centres, config)
     narrative = np.where(similarity >= config.member_similarity, narrative_of_topic[topic], -1)
