@@ -5,10 +5,17 @@ seconds."""
 
 from __future__ import annotations
 
+import csv
+import re
+import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
+import duckdb
+import networkx as nx
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -17,6 +24,8 @@ from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
 from infoops.engine import run_coordination
+from infoops.report import raw_csv, write_graphml, write_parquet
+from infoops.report._exports import _csv, xml_text
 from infoops.simulate import simulate
 
 # What an attacker puts in ids, handles, display names and texts.
@@ -177,3 +186,134 @@ def test_long_token_off_loopback_and_any_token_on_loopback_are_accepted(hostile_
                                           "--token", token])  # fmt: skip
         assert result.exit_code == 0, result.output
     assert [s["host"] for s in started] == ["0.0.0.0", "127.0.0.1"]
+
+
+# --- 2. Formula-safe CSV, XML-safe graph files -------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NOT_XML = {chr(c) for c in range(32) if c not in (9, 10, 13)} | {"\ufffe", "\uffff"}
+NUMBER = re.compile(r"[+-]([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _is_formula(cell: str) -> bool:
+    if cell[:1] in ("=", "@", "\t", "\r"):
+        return True
+    return len(cell) > 1 and cell[0] in "+-" and NUMBER.fullmatch(cell) is None
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+@pytest.fixture(scope="module")
+def cli_outputs(hostile_path, tmp_path_factory) -> dict[str, Path]:
+    """coordination with and without --raw-csv on copies of the workspace; then the
+    report's GraphML and Parquet (its writers; the CLI's briefing PDF takes long)."""
+    folders = {}
+    for kind, extra in (("safe", []), ("raw", ["--raw-csv"])):
+        root = tmp_path_factory.mktemp(kind)
+        copy = root / "ws.duckdb"
+        shutil.copy(hostile_path, copy)
+        out = root / "out"
+        result = CliRunner().invoke(cli, ["coordination", "-w", str(copy), "--out", str(out),
+                                          *extra])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        folders[kind] = out
+    with Workspace(folders["safe"].parent / "ws.duckdb") as ws:
+        write_graphml(ws.con, folders["safe"] / "network.graphml")
+        write_parquet(ws.con, folders["safe"] / "tables")
+    return folders
+
+
+CSVS = ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.csv")
+
+
+def test_csv_exports_neutralise_formulas_and_control_characters(cli_outputs):
+    changed = 0
+    for name in CSVS:
+        safe, raw = _rows(cli_outputs["safe"] / name), _rows(cli_outputs["raw"] / name)
+        assert len(safe) == len(raw) > 1, name
+        for safe_row, raw_row in zip(safe, raw, strict=True):
+            assert len(safe_row) == len(raw_row)
+            for s, r in zip(safe_row, raw_row, strict=True):
+                assert not NOT_XML & set(s), (name, s)
+                assert not _is_formula(s), (name, s)
+                cleaned = xml_text(r)
+                expected = "'" + cleaned if _is_formula(cleaned) else cleaned
+                assert s == expected, (name, r, s)
+                changed += s != r
+    assert changed > 50  # the hostile accounts reach every file
+    raw_cells = {c for n in CSVS for row in _rows(cli_outputs["raw"] / n) for c in row}
+    assert set(FORMULAS + BAD_XML) <= raw_cells  # --raw-csv: as stored, NUL included
+    safe_accounts = (cli_outputs["safe"] / "accounts.csv").read_text(encoding="utf-8")
+    assert '\'=HYPERLINK(""http://evil.example"",""x"")' in safe_accounts
+    assert "'=cmd|' /C calc'!A0" in safe_accounts and "\x00" not in safe_accounts
+
+
+def test_numbers_and_harmless_text_are_written_unchanged(tmp_path):
+    con = duckdb.connect()
+    cells = ["-5", "+3", "-0.25", "+1.5e3", "-.5", "-", "+", "", "plain", "a=b", " =x",
+             "2-3", "café\u202e", "multi\nline", 'quote "q", comma']  # fmt: skip
+    con.execute("CREATE TABLE t (text VARCHAR, n INTEGER, x DOUBLE, tags VARCHAR[])")
+    con.executemany("INSERT INTO t VALUES (?, -5, -0.5, ?)", [[c, [c, "b"]] for c in cells])
+    con.execute("INSERT INTO t VALUES (NULL, NULL, NULL, NULL)")
+    with raw_csv():
+        _csv(con, "SELECT * FROM t", tmp_path / "raw.csv")
+    _csv(con, "SELECT * FROM t", tmp_path / "safe.csv")
+    assert (tmp_path / "raw.csv").read_bytes() == (tmp_path / "safe.csv").read_bytes()
+    assert _rows(tmp_path / "safe.csv")[1][:3] == ["-5", "-5", "-0.5"]
+
+
+def test_parquet_and_workspace_keep_the_original_text(cli_outputs):
+    accounts = pq.read_table(cli_outputs["safe"] / "tables" / "campaign_accounts.parquet")
+    names = set(accounts["account_name"].to_pylist())
+    assert set(HOSTILE) <= names
+    with Workspace(cli_outputs["safe"].parent / "ws.duckdb") as ws:  # the served one is open
+        stored = {n for (n,) in ws.sql("SELECT DISTINCT account_name FROM posts").fetchall()}
+    assert set(HOSTILE) <= stored
+
+
+def test_gexf_and_graphml_parse_with_xml_etree_and_networkx(cli_outputs):
+    with Workspace(cli_outputs["safe"].parent / "ws.duckdb") as ws:  # the served one is open
+        stored = ws.sql("""SELECT coalesce(account_name, account_id) FROM campaign_accounts
+                           WHERE account_id IN (SELECT source FROM fused_edges
+                                                UNION SELECT target FROM fused_edges)""").fetchall()
+    expected = {xml_text(n) for (n,) in stored}  # every display name, cleaned, not cut
+    assert len({xml_text(h) for h in HOSTILE} & expected) >= 8  # the vectors reach the graph
+    gexf = cli_outputs["safe"] / "network.gexf"
+    tree = ElementTree.parse(gexf)  # raises on a document that is not well-formed
+    assert {e.get("label") for e in tree.iter() if e.get("label") is not None} == expected
+    graph = nx.read_gexf(gexf)
+    assert graph.number_of_nodes() == len(stored) and graph.number_of_edges() > 0
+    assert {d["label"] for _, d in graph.nodes(data=True)} == expected
+    ElementTree.parse(cli_outputs["safe"] / "network.graphml")
+    graphml = nx.read_graphml(cli_outputs["safe"] / "network.graphml")
+    # igraph writes CR as is, and XML readers read a raw CR in text as LF
+    assert {d["label"] for _, d in graphml.nodes(data=True)} == {
+        e.replace("\r\n", "\n").replace("\r", "\n") for e in expected
+    }
+    ids = {d["account_id"] for _, d in graphml.nodes(data=True)}
+    assert any(i.startswith("=") for i in ids)  # graph files are not sheets: no quote added
+    for path in (
+        gexf,
+        cli_outputs["raw"] / "network.gexf",
+        cli_outputs["safe"] / "network.graphml",
+    ):
+        assert not NOT_XML & set(path.read_text(encoding="utf-8")), path
+
+
+def test_dashboard_csv_downloads_are_neutralised(loopback_client, cli_outputs):
+    for name in CSVS:
+        answer = loopback_client.get(f"/api/export/{name}")
+        assert answer.status_code == 200
+        assert answer.content == (cli_outputs["safe"] / name).read_bytes(), name
+    for name in ("network.gexf", "network.graphml"):
+        ElementTree.fromstring(loopback_client.get(f"/api/export/{name}").content)
+
+
+def test_raw_csv_is_an_option_of_every_command_that_writes_csv():
+    for command in (["coordination"], ["run"], ["laundering"], ["narratives"], ["integrity"],
+                    ["claims", "match"], ["actors", "match"]):  # fmt: skip
+        result = CliRunner().invoke(cli, [*command, "--help"], env={"COLUMNS": "200"})
+        assert "--raw-csv" in result.output, command

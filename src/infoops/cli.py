@@ -47,6 +47,7 @@ from .ingest import FORMATS, Source
 from .report import (
     Subset,
     parse_moment,
+    raw_csv,
     write_briefing,
     write_campaigns,
     write_graphml,
@@ -245,6 +246,15 @@ MeaningSimilarityOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        help="Write CSV cells exactly as stored. By default a cell a spreadsheet would run as "
+        "a formula (=, +, -, @, tab or CR first; not a plain number) gets a leading ' and "
+        "control characters XML forbids are taken out (docs/briefing.md).",
+    ),
+]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -338,6 +348,7 @@ def coordination(
     ] = False,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
+    raw: RawCsvOption = False,
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -365,7 +376,7 @@ def coordination(
         meaning_similarity,
     )
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             report = run_coordination(
                 ws,
                 config,
@@ -410,6 +421,7 @@ def run(
     ] = True,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
+    raw: RawCsvOption = False,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -434,7 +446,7 @@ def run(
         with Workspace(workspace or out_dir / "workspace.duckdb") as ws, _progress() as progress:
             ingested = ws.ingest(paths, on_file=_progress_callback(progress))
         _print_ingest(ingested)
-        with Workspace(workspace or out_dir / "workspace.duckdb") as ws:
+        with Workspace(workspace or out_dir / "workspace.duckdb") as ws, raw_csv(raw):
             report = run_coordination(ws, config, out=out_dir, on_step=_step, spark=spark)
             amplified = run_actors(ws, out_dir)
             content = _content_steps(ws, out_dir) if analyse_content else None
@@ -511,6 +523,7 @@ def laundering(
     out_dir: OutOption = Path("out"),
     threshold: ThresholdOption = None,
     model: ModelOption = "e5",
+    raw: RawCsvOption = False,
 ) -> None:
     """Find articles that copy or translate other articles (content laundering).
 
@@ -532,7 +545,7 @@ def laundering(
     if model not in LAUNDERING_MODELS:
         _fail(f"unknown --model {model!r}: choose one of {', '.join(sorted(LAUNDERING_MODELS))}")
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             report = _laundering_step(ws, out_dir, LaunderingConfig(model, threshold))
     except InfoopsError as exc:
         _fail(str(exc))
@@ -588,6 +601,7 @@ def narratives(
         float, typer.Option(help="Higher gives more, smaller narratives (Leiden resolution).")
     ] = 1.0,
     min_posts: Annotated[int, typer.Option(help="Smaller narratives are left out.")] = 30,
+    raw: RawCsvOption = False,
 ) -> None:
     """Cluster posts and articles into narratives, in any language; write narratives.csv.
 
@@ -605,7 +619,7 @@ def narratives(
 
     config = NarrativeConfig(resolution=resolution, min_posts=min_posts)
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             result = run_narratives(ws, out_dir, config)
     except InfoopsError as exc:
         _fail(str(exc))
@@ -613,7 +627,9 @@ def narratives(
 
 
 @app.command()
-def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+def integrity(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
     """Tag posts and articles that target the integrity of an election.
 
     Tags: procedural (wrong when/where/how to vote), participation (suppression,
@@ -627,7 +643,7 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
         infoops integrity -w case.duckdb --out results/
     """
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             result = run_integrity(ws, out_dir)
     except InfoopsError as exc:
         _fail(str(exc))
@@ -744,6 +760,7 @@ def claims_match(
             "as many texts as at 0.1 on the IRA archive)."
         ),
     ] = 0.1,
+    raw: RawCsvOption = False,
 ) -> None:
     """Find posts and articles that state a known false claim; write claim_matches.csv.
 
@@ -760,7 +777,7 @@ def claims_match(
 
     config = ClaimMatchConfig(confirm=confirm, suggest=suggest, rescore_floor=rescore_floor)
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             result = run_claims(ws, out_dir, config)
     except InfoopsError as exc:
         _fail(str(exc))
@@ -808,7 +825,9 @@ app.add_typer(actors_app, name="actors")
 
 
 @actors_app.command("match")
-def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+def actors_match(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
     """Find posts that link to, mention or reshare state media; write actors.csv.
 
     The registry is the workspace's (see `infoops actors update`), else the one
@@ -821,7 +840,7 @@ def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -
         infoops actors match -w case.duckdb --out results/
     """
     try:
-        with Workspace(workspace) as ws:
+        with Workspace(workspace) as ws, raw_csv(raw):
             result = run_actors(ws, out_dir)
     except InfoopsError as exc:
         _fail(str(exc))

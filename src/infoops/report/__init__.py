@@ -3,6 +3,7 @@
 from ._briefing import briefing_html, write_briefing, write_pdf
 from ._campaign_objects import FAMILIES, campaign_objects
 from ._exports import (
+    raw_csv,
     write_actors,
     write_campaigns,
     write_claims,
@@ -24,6 +25,7 @@ __all__ = [
     "parse_moment",
     "subset_views",
     "briefing_html",
+    "raw_csv",
     "write_briefing",
     "write_actors",
     "write_campaigns",
