@@ -6,8 +6,11 @@ seconds."""
 from __future__ import annotations
 
 import csv
+import html
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -24,7 +27,8 @@ from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
 from infoops.engine import run_coordination
-from infoops.report import raw_csv, write_graphml, write_parquet
+from infoops.report import briefing_html, raw_csv, write_graphml, write_parquet
+from infoops.report._briefing import is_web_url
 from infoops.report._exports import _csv, xml_text
 from infoops.simulate import simulate
 
@@ -317,3 +321,124 @@ def test_raw_csv_is_an_option_of_every_command_that_writes_csv():
                     ["claims", "match"], ["actors", "match"]):  # fmt: skip
         result = CliRunner().invoke(cli, [*command, "--help"], env={"COLUMNS": "200"})
         assert "--raw-csv" in result.output, command
+
+
+# --- 3. Links only for http(s) URLs ------------------------------------------------------
+
+WEB = [
+    "https://euvsdisinfo.eu/report/x/",
+    "http://factcheck.example/a?b=1&c=2",
+    "HTTPS://CAPS.example/",
+]
+NOT_WEB = [
+    "javascript:alert(document.domain)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "//evil.example/x",
+    "https:evil.example",
+    "https://evil.example/\x00x",
+    "mailto:a@evil.example",
+]
+
+
+@pytest.fixture(scope="module")
+def claims_workspace(cli_outputs, tmp_path_factory) -> Path:
+    """The hostile workspace with known claims, one per URL, matched to campaign posts."""
+    path = tmp_path_factory.mktemp("claims") / "ws.duckdb"
+    shutil.copy(cli_outputs["raw"].parent / "ws.duckdb", path)
+    con = duckdb.connect(str(path))
+    campaigns = [
+        c for (c,) in con.execute("SELECT campaign_id FROM campaigns ORDER BY 1").fetchall()
+    ]
+    assert len(campaigns) >= 3
+    con.execute("""CREATE TABLE claim_catalogue (claim_id VARCHAR, claim VARCHAR, date VARCHAR,
+                   url VARCHAR, catalogue VARCHAR, rating VARCHAR, countries VARCHAR,
+                   keywords VARCHAR, languages VARCHAR, outlets VARCHAR, vector FLOAT[512])""")
+    con.execute("""CREATE TABLE claim_matches (kind VARCHAR, text_key UBIGINT, article_id VARCHAR,
+                   evidence VARCHAR, claim_id VARCHAR, score DOUBLE, cosine DOUBLE,
+                   coverage DOUBLE, status VARCHAR)""")  # fmt: skip
+    for number, url in enumerate(WEB + NOT_WEB):
+        claim_id = f"claim-{number}"
+        con.execute("INSERT INTO claim_catalogue VALUES (?, ?, '2020-01-01', ?, 'mine', "
+                    "'false', '', '', 'en', '', NULL)", [claim_id, f"Claim {number}", url])  # fmt: skip
+        con.execute(
+            """INSERT INTO claim_matches SELECT 'post', text_key, NULL, 'x', ?, 0.9, 0.8, 0.7,
+                      'match'
+               FROM (SELECT DISTINCT text_key FROM posts WHERE account_id IN
+                     (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?)
+                     ORDER BY text_key LIMIT 2)""",
+            [claim_id, campaigns[number % len(campaigns)]],
+        )
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("url", WEB)
+def test_web_urls_are_links(url):
+    assert is_web_url(url)
+
+
+@pytest.mark.parametrize("url", NOT_WEB + ["", None, 5])
+def test_other_urls_are_not_links(url):
+    assert not is_web_url(url)
+
+
+def test_briefing_links_only_http_urls_in_html_and_pdf(claims_workspace, tmp_path):
+    with Workspace(claims_workspace, read_only=True) as ws:
+        page = briefing_html(ws.con)
+    claims_shown = re.findall(r"<td>(?:<a href=\"([^\"]*)\">)?Claim (\d+)", page)
+    assert len(claims_shown) == len(WEB + NOT_WEB)
+    for href, number in claims_shown:
+        url = (WEB + NOT_WEB)[int(number)]
+        assert (href == html.escape(url)) if url in WEB else (href == ""), (url, href)
+    hrefs = re.findall(r"href=\"([^\"]*)\"", page)
+    assert all(h.startswith(("#", "http://", "https://", "HTTPS://")) for h in hrefs), hrefs
+    assert html.escape("javascript:alert(document.domain)") in page  # shown, as text
+    try:  # the PDF's link annotations, as write_pdf makes them, in readable objects
+        import weasyprint
+    except OSError:
+        pytest.skip("no Pango library: no PDF")
+    pdf = weasyprint.HTML(string=page).write_pdf(uncompressed_pdf=True)
+    actions = re.findall(rb"/URI \(([^)]*)\)", pdf)
+    assert {a.decode() for a in actions} >= {"https://euvsdisinfo.eu/report/x/"}
+    assert all(a.lower().startswith((b"http://", b"https://")) for a in actions), actions
+
+
+NODE_CHECK = r"""
+const dom = await import(process.argv[2]);
+const nodes = [];
+globalThis.Node = class {};
+globalThis.document = {
+  createElement: (tag) => { const n = new Node(); Object.assign(n, { tag, attrs: {},
+    setAttribute(k, v) { this.attrs[k] = v; }, append() {}, addEventListener() {} });
+    nodes.push(n); return n; },
+  createTextNode: (text) => { const n = new Node(); n.text = text; return n; },
+};
+const urls = JSON.parse(process.argv[3]);
+const out = urls.map((u) => { const r = dom.external(u, "label");
+  return typeof r === "string" ? null : r.attrs.href; });
+console.log(JSON.stringify({ external: out, safe: urls.map((u) => dom.safeHref(u)) }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the dashboard's JS")
+def test_dashboard_links_only_http_urls(tmp_path):
+    dom = Path(create_app.__code__.co_filename).parent / "static" / "js" / "dom.js"
+    script = tmp_path / "check.mjs"
+    script.write_text(NODE_CHECK)
+    urls = WEB + NOT_WEB
+    done = subprocess.run(["node", str(script), dom.as_uri(), json.dumps(urls)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    for url, href, safe in zip(urls, result["external"], result["safe"], strict=True):
+        if url in WEB:
+            assert href and href.lower().startswith(("http://", "https://")), url
+        else:
+            assert href is None or href.startswith(("http://", "https://")), (url, href)
+            assert safe is None or safe.startswith(("http://", "https://")), (url, safe)
+    assert result["external"][len(WEB)] is None  # javascript: shown as text
