@@ -166,14 +166,21 @@ def test_tokenless_dashboard_answers_loopback_names(loopback_client, host):
     assert same.status_code == 404  # passed the guard; there is no such run
 
 
-@pytest.mark.parametrize("token", ["a", "short-token-15ch", "x" * 15])
-def test_short_token_is_refused_off_loopback(hostile_path, token, monkeypatch):
+@pytest.mark.parametrize(
+    ("host", "token"),
+    [
+        ("0.0.0.0", "a"),
+        ("0.0.0.0", "fifteen-chars-1"),
+        ("::", "x" * 15),
+        ("192.0.2.1", ""),
+        ("127.0.0.2", "abc"),
+    ],  # fmt: skip
+)
+def test_short_token_is_refused_off_loopback(hostile_path, host, token, monkeypatch):
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("served with a weak token"))
-    if len(token) >= 16:
-        token = token[:15]
-    result = CliRunner().invoke(cli, ["serve", "-w", str(hostile_path), "--host", "0.0.0.0",
+    result = CliRunner().invoke(cli, ["serve", "-w", str(hostile_path), "--host", host,
                                       "--token", token])  # fmt: skip
     assert result.exit_code == 1
     message = result.output.strip()
