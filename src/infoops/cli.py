@@ -90,6 +90,13 @@ def _open(path: Path, read_only: bool = False) -> Workspace:
     return Workspace(path, read_only=read_only)
 
 
+def _raw_csv(raw: bool):
+    """CSV cells as stored (``--raw-csv``), or made safe to open in a spreadsheet."""
+    from .report import raw_csv
+
+    return raw_csv(raw)
+
+
 def _fail(message: str) -> None:
     console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
@@ -247,6 +254,15 @@ MeaningSimilarityOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
+RawCsvOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw-csv",
+        help="Write CSV cells exactly as stored. By default a cell a spreadsheet would run as "
+        "a formula (=, +, -, @, tab or CR first; not a plain number) gets a leading ' and "
+        "control characters XML forbids are taken out (docs/briefing.md).",
+    ),
+]
 EngineOption = Annotated[
     str,
     typer.Option(
@@ -342,6 +358,7 @@ def coordination(
     ] = False,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
+    raw: RawCsvOption = False,
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -370,7 +387,7 @@ def coordination(
     )
     from .campaigns import CampaignConfig
 
-    with _open(workspace) as ws, _progress() as progress:
+    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
         report = run_coordination(
             ws,
             config,
@@ -421,6 +438,7 @@ def run(
             "workspace is then started anew).",
         ),
     ] = False,
+    raw: RawCsvOption = False,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -444,7 +462,7 @@ def run(
     from .pipeline import run as run_pipeline
 
     settings = RunConfig(coordination=config, content=analyse_content, spark=spark)
-    with _progress() as progress, _EventLog(events) as log:
+    with _progress() as progress, _EventLog(events) as log, _raw_csv(raw):
         result = run_pipeline(
             paths, out_dir, workspace=workspace, config=settings,
             on_event=_Reporter(progress, log), force=force,
@@ -562,6 +580,7 @@ def laundering(
     out_dir: OutOption = Path("out"),
     threshold: ThresholdOption = None,
     model: ModelOption = "e5",
+    raw: RawCsvOption = False,
 ) -> None:
     """Find articles that copy or translate other articles (content laundering).
 
@@ -584,7 +603,7 @@ def laundering(
 
     if model not in LAUNDERING_MODELS:
         _fail(f"unknown --model {model!r}: choose one of {', '.join(sorted(LAUNDERING_MODELS))}")
-    with _open(workspace) as ws, _progress() as progress:
+    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
         config = LaunderingConfig(model, threshold)
         report = run_laundering(ws, config, out_dir, on_event=_Reporter(progress))
     _print_laundering(report, out_dir)
@@ -632,6 +651,7 @@ def narratives(
         float, typer.Option(help="Higher gives more, smaller narratives (Leiden resolution).")
     ] = 1.0,
     min_posts: Annotated[int, typer.Option(help="Smaller narratives are left out.")] = 30,
+    raw: RawCsvOption = False,
 ) -> None:
     """Cluster posts and articles into narratives, in any language; write narratives.csv.
 
@@ -648,13 +668,15 @@ def narratives(
     from .detectors.narratives import NarrativeConfig
 
     config = NarrativeConfig(resolution=resolution, min_posts=min_posts)
-    with _open(workspace) as ws:
+    with _open(workspace) as ws, _raw_csv(raw):
         result = run_narratives(ws, out_dir, config)
     _print_narratives(result, out_dir)
 
 
 @app.command()
-def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+def integrity(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
     """Tag posts and articles that target the integrity of an election.
 
     Tags: procedural (wrong when/where/how to vote), participation (suppression,
@@ -667,7 +689,7 @@ def integrity(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> N
     Example:
         infoops integrity -w case.duckdb --out results/
     """
-    with _open(workspace) as ws:
+    with _open(workspace) as ws, _raw_csv(raw):
         result = run_integrity(ws, out_dir)
     _print_integrity(result, out_dir)
 
@@ -766,6 +788,7 @@ def claims_match(
             "as many texts as at 0.1 on the IRA archive)."
         ),
     ] = 0.1,
+    raw: RawCsvOption = False,
 ) -> None:
     """Find posts and articles that state a known false claim; write claim_matches.csv.
 
@@ -781,7 +804,7 @@ def claims_match(
     from .detectors.claims import ClaimMatchConfig
 
     config = ClaimMatchConfig(confirm=confirm, suggest=suggest, rescore_floor=rescore_floor)
-    with _open(workspace) as ws:
+    with _open(workspace) as ws, _raw_csv(raw):
         result = run_claims(ws, out_dir, config)
     _print_claims(result, out_dir)
 
@@ -823,7 +846,9 @@ app.add_typer(actors_app, name="actors")
 
 
 @actors_app.command("match")
-def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -> None:
+def actors_match(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
     """Find posts that link to, mention or reshare state media; write actors.csv.
 
     The registry is the workspace's (see `infoops actors update`), else the one
@@ -835,7 +860,7 @@ def actors_match(workspace: WorkspaceOption, out_dir: OutOption = Path("out")) -
     Example:
         infoops actors match -w case.duckdb --out results/
     """
-    with _open(workspace) as ws:
+    with _open(workspace) as ws, _raw_csv(raw):
         result = run_actors(ws, out_dir)
     _print_actors(result, out_dir)
 

@@ -1,7 +1,9 @@
 """Every request passes one guard: host check, token, same-origin writes, strict headers.
 
-- On loopback the server answers only to loopback host names, so a web page
-  cannot reach it through DNS rebinding (a hostile name resolving to 127.0.0.1).
+- On loopback the server answers only to the loopback host names themselves
+  (127.0.0.1, ::1, localhost, with or without a port), compared whole: a web page
+  cannot reach it through DNS rebinding (a hostile name resolving to 127.0.0.1,
+  such as ``127.0.0.1.nip.io`` or ``127.evil.example``).
 - With a token (required off loopback) each request carries it: the
   ``Authorization: Bearer`` header, the ``infoops_token`` cookie, or ``?token=``
   on the first page load, which sets that cookie (HttpOnly, SameSite=Strict).
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "infoops_token"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+MIN_TOKEN = 16  # characters, for a token chosen with --token off loopback
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; worker-src 'self' blob:; font-src 'self'; object-src 'none'; "
@@ -36,7 +40,9 @@ HEADERS = [
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    """True for a loopback name exactly (127.0.0.1, ::1, [::1], localhost; any case), never
+    for a longer name that starts or ends like one (``127.0.0.1.nip.io``)."""
+    return host.lower() in LOOPBACK_HOSTS
 
 
 def new_token() -> str:
@@ -113,11 +119,14 @@ class Guard:
         return wrapped
 
 
+_HOST = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::[0-9]{1,5})?")
+
+
 def _hostname(host: str) -> str:
-    """The name part of a Host header (``[::1]:8000`` gives ``[::1]``)."""
-    if host.startswith("["):
-        return host.split("]")[0] + "]"
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    """The name part of a Host header (``[::1]:8000`` gives ``[::1]``); a header that is not
+    NAME or NAME:PORT comes back whole, so that only a bare ``::1`` can still match."""
+    found = _HOST.fullmatch(host)
+    return found.group(1) if found else host
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import InfoopsError
 from ._app import create_app
-from ._security import is_loopback, new_token
+from ._security import MIN_TOKEN, is_loopback, new_token
 
 
 def serve(
@@ -19,11 +20,18 @@ def serve(
 ) -> None:
     """Serve ``workspace`` until interrupted; off loopback a token is always required.
 
-    Raises ``WorkspaceError`` (naming the file) when the workspace is missing or unreadable.
+    Raises ``WorkspaceError`` (naming the file) when the workspace is missing or unreadable,
+    ``InfoopsError`` when a token given for a non-loopback address is shorter than 16
+    characters.
     """
     import uvicorn
 
     loopback = is_loopback(host)
+    if not loopback and token is not None and len(token) < MIN_TOKEN:
+        raise InfoopsError(
+            f"--token must be at least {MIN_TOKEN} characters when --host is not loopback "
+            f"({host}); leave it out and infoops prints a random one"
+        )
     if not loopback and not token:
         token = new_token()
     app = create_app(workspace, token=token, check_host=loopback, runs_dir=runs_dir)

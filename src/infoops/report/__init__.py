@@ -7,6 +7,7 @@ __getattr__, __dir__, __all__ = attach(
     {
         "._briefing": ["briefing_html", "write_briefing", "write_pdf"],
         "._exports": [
+            "raw_csv",
             "write_actors",
             "write_campaigns",
             "write_claims",

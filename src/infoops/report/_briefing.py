@@ -4,11 +4,13 @@ Executive summary, the overall picture (volume over time, campaigns ranked,
 network), one section per campaign with its evidence, method and limits, and a
 reproducibility footer. Every text from posts passes through Jinja2's
 autoescaping: hostile HTML in a post shows as text. Charts are inline SVG drawn
-from numbers only; nothing is loaded from the network.
+from numbers only; nothing is loaded from the network. A link is written only for
+an http(s) URL: a javascript:, data: or other URL shows as text.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -28,12 +30,23 @@ DAILY_VOLUME_DAYS = 120
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("infoops.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.tests["web_url"] = is_web_url
+    return environment
+
+
+_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f]+", re.IGNORECASE)
+
+
+def is_web_url(value: object) -> bool:
+    """True for an http(s) URL, the only kind the briefing writes as a link (in the HTML
+    and so in the PDF); a javascript:, data: or any other URL is shown as text."""
+    return isinstance(value, str) and _WEB_URL.fullmatch(value) is not None
 
 
 def briefing_html(con: duckdb.DuckDBPyConnection, subset: Subset | None = None) -> str:

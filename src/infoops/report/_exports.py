@@ -2,11 +2,24 @@
 
 The column contract of each file is documented in docs/coordination.md; scripts
 and other tools rely on it, so columns are only ever added, never renamed.
+
+Every text written here may be attacker-written, and analysts open these files in
+spreadsheets and graph tools. So, by default, a CSV cell that a spreadsheet would run
+as a formula (it begins with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a plain
+number such as ``-5``) gets a leading ``'`` (OWASP's CSV-injection guidance), and
+characters XML 1.0 forbids are taken out of CSV, GEXF and GraphML: NUL is removed, the
+other C0 controls (but tab, LF, CR), U+FFFE, U+FFFF and lone surrogates become U+FFFD.
+``with raw_csv():`` (``--raw-csv``) writes CSV cells as stored; Parquet and the
+workspace always keep the original text.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -42,8 +55,60 @@ ORDER BY e.signal, e.source, e.target, e.dt_s, e.post_source, e.post_target
 CAMPAIGNS_SQL = "SELECT * FROM campaigns ORDER BY campaign_id"
 
 
+_RAW_CSV: ContextVar[bool] = ContextVar("infoops_raw_csv", default=False)
+
+
+@contextmanager
+def raw_csv(enabled: bool = True) -> Iterator[None]:
+    """Within the block, CSV files are written with cells exactly as stored: no ``'``
+    before formula-like cells, control characters kept (``--raw-csv``)."""
+    before = _RAW_CSV.set(enabled)
+    try:
+        yield
+    finally:
+        _RAW_CSV.reset(before)
+
+
+# Characters XML 1.0 forbids, but NUL (removed): C0 controls other than tab, LF and CR,
+# U+FFFE and U+FFFF; in Python lone surrogates too (DuckDB's text cannot hold them).
+_SQL_NOT_XML = r"'[\x01-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]'"
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# A cell a spreadsheet runs as a formula: = @ tab CR first, or + - before anything but a
+# plain number (so "-5" and "+1.5e3" stay as they are, "-2+3+cmd|..." does not).
+_SQL_FORMULA_START = r"'(?s)^([=@\t\r]|[+-].)'"
+_SQL_NUMBER = r"'^[+-]([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'"
+
+
+def xml_text(text: str) -> str:
+    """``text`` with what XML 1.0 forbids taken out: NUL removed, U+FFFD for the rest."""
+    return _NOT_XML.sub("\ufffd", text.replace("\x00", ""))
+
+
+def _sql_clean(column: str) -> str:
+    return f"regexp_replace(replace({column}, chr(0), ''), {_SQL_NOT_XML}, chr(65533), 'g')"
+
+
+def _safe_cell(name: str, kind: duckdb.typing.DuckDBPyType) -> str:
+    """A select expression writing column ``name`` safely (same name; same text when safe)."""
+    column = '"' + name.replace('"', '""') + '"'
+    if kind.id == "varchar":
+        clean = _sql_clean(column)
+        formula = (f"regexp_matches({clean}, {_SQL_FORMULA_START}) "
+                   f"AND NOT regexp_matches({clean}, {_SQL_NUMBER})")  # fmt: skip
+        return f"CASE WHEN {formula} THEN '''' || {clean} ELSE {clean} END AS {column}"
+    if "VARCHAR" in str(kind):  # lists and structs of text: written as their text form
+        return f"{_sql_clean(f'CAST({column} AS VARCHAR)')} AS {column}"
+    return column
+
+
 def _csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params: dict | None = None) -> int:
     relation = con.sql(sql, params=params) if params else con.sql(sql)
+    if not _RAW_CSV.get():
+        relation = relation.project(
+            ", ".join(
+                _safe_cell(n, t) for n, t in zip(relation.columns, relation.types, strict=True)
+            )
+        )
     relation.to_csv(str(path), header=True)
     return con.sql(f"SELECT count(*) FROM ({sql})", params=params).fetchall()[0][0]
 
@@ -157,8 +222,10 @@ FROM posts ORDER BY post_id
 
 
 def write_peer_csv(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    """The posts in coordination-network-toolkit's CSV layout, to run it on the same input."""
-    return _csv(con, _PEER_SQL, path)
+    """The posts in coordination-network-toolkit's CSV layout, to run it on the same input:
+    always raw (it is that tool's input, not a sheet to open), so both read the same texts."""
+    with raw_csv():
+        return _csv(con, _PEER_SQL, path)
 
 
 def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
@@ -191,7 +258,9 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
             "    </attributes>\n"
             "    <nodes>\n"
         )
-        for account, name, campaign, score, signals in nodes:
+        for row in nodes:
+            account, name, campaign, signals = (xml_text(v) for v in (*row[:3], row[4]))
+            score = row[3]
             out.write(
                 f"      <node id={quoteattr(account)} label={quoteattr(name)}><attvalues>"
                 f'<attvalue for="campaign" value={quoteattr(campaign)}/>'
@@ -200,18 +269,21 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
                 "</attvalues></node>\n"
             )
         out.write("    </nodes>\n    <edges>\n")
-        for number, (source, target, weight, signals) in enumerate(edges):
+        for number, (raw_source, raw_target, weight, raw_signals) in enumerate(edges):
+            source, target, signals = (
+                xml_text(v or "") for v in (raw_source, raw_target, raw_signals)
+            )
             out.write(
                 f'      <edge id="{number}" source={quoteattr(source)} target={quoteattr(target)}'
                 f' weight="{float(weight):g}"><attvalues>'
-                f'<attvalue for="signals" value={quoteattr(signals or "")}/>'
+                f'<attvalue for="signals" value={quoteattr(signals)}/>'
                 "</attvalues></edge>\n"
             )
         out.write("    </edges>\n  </graph>\n</gexf>\n")
     return len(nodes), len(edges)
 
 
-__all__ = ["write_gexf", "write_tables"]
+__all__ = ["raw_csv", "write_gexf", "write_tables", "xml_text"]
 
 
 def write_claims(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
@@ -364,9 +436,12 @@ def _write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     graph = igraph.Graph(n=len(nodes), edges=[(index[s], index[t]) for s, t, _, _ in edges])
     for position, name in enumerate(("account_id", "label", "campaign_id", "coordination_score",
                                      "top_signals")):  # fmt: skip
-        graph.vs[name] = [row[position] for row in nodes]
+        graph.vs[name] = [
+            xml_text(row[position]) if isinstance(row[position], str) else row[position]
+            for row in nodes
+        ]
     graph.es["weight"] = [float(w) for _, _, w, _ in edges]
-    graph.es["signals"] = [s for *_, s in edges]
+    graph.es["signals"] = [xml_text(s) for *_, s in edges]
     graph.write_graphml(str(path))
     return len(nodes)
 
