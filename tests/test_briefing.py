@@ -110,6 +110,8 @@ def test_pdf_has_the_same_content(page, tmp_path):
     pages = write_pdf(html, tmp_path / "briefing.pdf")
     data = (tmp_path / "briefing.pdf").read_bytes()
     assert data.startswith(b"%PDF") and pages >= campaigns + 2  # a page per campaign at least
+    write_pdf(html, tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == data  # same page, same bytes
 
 
 @pytest.fixture(scope="module")

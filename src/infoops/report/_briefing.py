@@ -10,6 +10,7 @@ an http(s) URL: a javascript:, data: or other URL shows as text.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -118,8 +119,18 @@ def write_pdf(page: str, path: Path) -> int | None:
         import weasyprint
     except OSError:  # the Python package is installed, the system library is not
         return None
-    document = weasyprint.HTML(string=page).render()
-    document.write_pdf(path)
+    # fontTools stamps each embedded font subset with the time of writing unless
+    # SOURCE_DATE_EPOCH is set: fixed here (when the caller has not set it) so that the
+    # same briefing gives the same bytes.
+    fixed = "SOURCE_DATE_EPOCH" not in os.environ
+    if fixed:
+        os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        document = weasyprint.HTML(string=page).render()
+        document.write_pdf(path)
+    finally:
+        if fixed:
+            del os.environ["SOURCE_DATE_EPOCH"]
     return len(document.pages)
 
 
