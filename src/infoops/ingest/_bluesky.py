@@ -26,7 +26,6 @@ from ._json_records import (
     _maybe_time,
     _obj,
     _objects,
-    _parse_iso,
     _post_type,
     _read,
     _row,
@@ -35,6 +34,7 @@ from ._json_records import (
 )
 from ._records import Chunk, Problem
 from ._sources import Source
+from ._times import parse_iso
 
 # =========================================================================== Bluesky
 
@@ -116,9 +116,9 @@ def _bsky_post(view: Any, line: int | None, platform: str) -> Row:
     did = _str(author, "did", "author.", required=True)
     record = _obj(view, "record", required=True)
     if "createdAt" in record or "indexedAt" not in view:
-        created_at, created_raw = _time(record.get("createdAt"), "record.createdAt", _parse_iso)
+        created_at, created_raw = _time(record.get("createdAt"), "record.createdAt", parse_iso)
     else:
-        created_at, created_raw = _time(view.get("indexedAt"), "indexedAt", _parse_iso)
+        created_at, created_raw = _time(view.get("indexedAt"), "indexedAt", parse_iso)
     text = _str(record, "text", "record.") or ""
     encoded = text.encode("utf-8")
     urls, tags, mentions = [], [], []
@@ -163,7 +163,7 @@ def _bsky_post(view: Any, line: int | None, platform: str) -> Row:
         hashtags=_handles(tags),
         mentions=_handles(mentions),
         account_display_name=_str(author, "displayName", "author."),
-        account_created_at=_maybe_time(author.get("createdAt"), _parse_iso),
+        account_created_at=_maybe_time(author.get("createdAt"), parse_iso),
         followers=_int(author.get("followersCount")),
         following=_int(author.get("followsCount")),
         posts_count=_int(author.get("postsCount")),
@@ -176,7 +176,7 @@ def _bsky_repost(item: dict, original: Row, line: int | None) -> Row:
     reason = _obj(item, "reason", required=True)
     by = _obj(reason, "by", "reason.", required=True)
     did = _str(by, "did", "reason.by.", required=True)
-    created_at, created_raw = _time(reason.get("indexedAt"), "reason.indexedAt", _parse_iso)
+    created_at, created_raw = _time(reason.get("indexedAt"), "reason.indexedAt", parse_iso)
     uri = _str(reason, "uri", "reason.") or f"{original['post_id']}#reposted-by:{did}"
     return _row(
         platform=original["platform"],
@@ -194,7 +194,7 @@ def _bsky_repost(item: dict, original: Row, line: int | None) -> Row:
         hashtags=original["hashtags"],
         mentions=original["mentions"],
         account_display_name=_str(by, "displayName", "reason.by."),
-        account_created_at=_maybe_time(by.get("createdAt"), _parse_iso),
+        account_created_at=_maybe_time(by.get("createdAt"), parse_iso),
         followers=_int(by.get("followersCount")),
         following=_int(by.get("followsCount")),
         posts_count=_int(by.get("postsCount")),

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from ._json import iter_json_items, iter_json_lines, looks_like_json_lines, peek_json
-from ._records import POST_SCHEMA, Chunk, Problem, RowBuilder, excerpt, utc_naive
+from ._records import POST_SCHEMA, Chunk, Problem, RowBuilder, excerpt
 from ._sources import Source
+from ._times import parse_epoch
 
 Row = dict[str, Any]
 # (line, location, value, context): one JSON value to convert, and where it came from.
@@ -140,44 +141,12 @@ def _row(**values: Any) -> Row:
     return row
 
 
-# --------------------------------------------------------------------------- times
-
-
-def _parse_iso(text: str) -> datetime:
-    return utc_naive(datetime.fromisoformat(text.strip()))
-
-
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-        start=1,
-    )
-}
-_TWITTER_TIME = re.compile(
-    r"[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})"
-)
-
-
-def _parse_twitter(text: str) -> datetime:
-    """v1.1 ``Wed Oct 10 20:19:24 +0000 2018`` (locale-independent); ISO 8601 also accepted."""
-    match = _TWITTER_TIME.fullmatch(text.strip())
-    if match is None:
-        return _parse_iso(text)
-    month, day, hour, minute, second, sign, off_h, off_m, year = match.groups()
-    offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (-1 if sign == "-" else 1)
-    clock = (int(hour), int(minute), int(second))
-    moment = datetime(int(year), _MONTHS[month], int(day), *clock, tzinfo=timezone(offset))
-    return utc_naive(moment)
-
-
-def _parse_epoch(text: str) -> datetime:
-    return datetime.fromtimestamp(float(text), UTC).replace(tzinfo=None)
+# --------------------------------------------------------------------------- times (layouts in ``_times``)
 
 
 def _time(value: Any, field: str, parse: Callable[[str], datetime]) -> tuple[datetime, str]:
     """``(naive UTC time, original text)`` of a required timestamp field."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and parse is _parse_epoch:
+    if isinstance(value, int | float) and not isinstance(value, bool) and parse is parse_epoch:
         value = str(int(value)) if float(value).is_integer() else str(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError(f"missing {field}")

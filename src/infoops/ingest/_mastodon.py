@@ -27,7 +27,6 @@ from ._json_records import (
     _maybe_time,
     _obj,
     _objects,
-    _parse_iso,
     _post_type,
     _read,
     _row,
@@ -36,6 +35,7 @@ from ._json_records import (
 )
 from ._records import Chunk, Problem
 from ._sources import Source
+from ._times import parse_iso
 
 # =========================================================================== Mastodon
 
@@ -188,7 +188,7 @@ def _mastodon_status(platform: str) -> Converter:
             raise RecordError(f"expected a status object, got {_kind(status)}")
         uri, name, account_id = learn(status, "")
         account = status["account"]
-        created_at, created_raw = _time(status.get("created_at"), "created_at", _parse_iso)
+        created_at, created_raw = _time(status.get("created_at"), "created_at", parse_iso)
         reblog = _obj(status, "reblog")
         reshare_of = reshare_account = None
         shown, path = status, ""
@@ -229,7 +229,7 @@ def _mastodon_status(platform: str) -> Converter:
             hashtags=hashtags,
             mentions=mentions,
             account_display_name=_str(account, "display_name", "account."),
-            account_created_at=_maybe_time(account.get("created_at"), _parse_iso),
+            account_created_at=_maybe_time(account.get("created_at"), parse_iso),
             followers=_int(account.get("followers_count")),
             following=_int(account.get("following_count")),
             posts_count=_int(account.get("statuses_count")),

@@ -24,8 +24,6 @@ from ._json_records import (
     _kind,
     _links,
     _objects,
-    _parse_epoch,
-    _parse_iso,
     _post_type,
     _read,
     _row,
@@ -34,6 +32,7 @@ from ._json_records import (
 )
 from ._records import Chunk, Problem
 from ._sources import Source
+from ._times import parse_epoch, parse_iso
 
 # =========================================================================== Telegram
 
@@ -163,9 +162,9 @@ def _telegram_message(platform: str) -> Converter:
         message_id = _str(message, "id", required=True)
         chat_account = _chat_account(chat)
         if "date_unixtime" in message:
-            created_at, _ = _time(message["date_unixtime"], "date_unixtime", _parse_epoch)
+            created_at, _ = _time(message["date_unixtime"], "date_unixtime", parse_epoch)
         else:  # older exports: local time of the exporting computer, taken as UTC
-            created_at, _ = _time(message.get("date"), "date", _parse_iso)
+            created_at, _ = _time(message.get("date"), "date", parse_iso)
         created_raw = _str(message, "date") or _str(message, "date_unixtime")
         sender = message.get("from_id")
         if isinstance(sender, int | float) and not isinstance(sender, bool):

@@ -29,8 +29,6 @@ from ._json_records import (
     _merge,
     _obj,
     _objects,
-    _parse_iso,
-    _parse_twitter,
     _post_type,
     _read,
     _row,
@@ -39,6 +37,7 @@ from ._json_records import (
 )
 from ._records import Chunk, Problem
 from ._sources import Source
+from ._times import parse_iso, parse_twitter
 
 # =========================================================================== Twitter API v2
 
@@ -77,7 +76,7 @@ def _v2_user_fields(user: dict | None) -> Row:
     return {
         "account_name": _str(user, "username", "user."),
         "account_display_name": _str(user, "name", "user."),
-        "account_created_at": _maybe_time(user.get("created_at"), _parse_iso),
+        "account_created_at": _maybe_time(user.get("created_at"), parse_iso),
         "followers": _int(metrics.get("followers_count")),
         "following": _int(metrics.get("following_count")),
         "posts_count": _int(metrics.get("tweet_count")),
@@ -117,7 +116,7 @@ def _v2_tweet(
         raise RecordError(f"tweet: expected an object, got {_kind(tweet)}")
     post_id = _str(tweet, "id", required=True)
     author = _str(tweet, "author_id", required=True)
-    created_at, created_raw = _time(tweet.get("created_at"), "created_at", _parse_iso)
+    created_at, created_raw = _time(tweet.get("created_at"), "created_at", parse_iso)
     refs: dict[str, str] = {}
     for index, ref in enumerate(_objects(tweet, "referenced_tweets")):
         kind = _str(ref, "type", f"referenced_tweets[{index}].", required=True)
@@ -279,7 +278,7 @@ def _v1_tweet(value: Any, line: int | None, platform: str) -> Iterator[Row]:
     account = _v1_id(user, "user.")
     if not account:
         raise RecordError("missing user.id_str")
-    created_at, created_raw = _time(value.get("created_at"), "created_at", _parse_twitter)
+    created_at, created_raw = _time(value.get("created_at"), "created_at", parse_twitter)
     text = _v1_text(value)
     urls, hashtags, mentions = _v1_entities(value)
 
@@ -323,7 +322,7 @@ def _v1_tweet(value: Any, line: int | None, platform: str) -> Iterator[Row]:
         hashtags=hashtags,
         mentions=mentions,
         account_display_name=_str(user, "name", "user."),
-        account_created_at=_maybe_time(user.get("created_at"), _parse_twitter),
+        account_created_at=_maybe_time(user.get("created_at"), parse_twitter),
         followers=_int(user.get("followers_count")),
         following=_int(user.get("friends_count")),
         posts_count=_int(user.get("statuses_count")),
