@@ -41,12 +41,15 @@ def time_sql(column: str) -> str:
     optional fraction) are seconds, 12-13 digits milliseconds, like ``_times.parse_time``.
     """
     c = f"trim({column})"
-    # A time has digits: without them DuckDB would read 'epoch' and 'infinity' as times.
-    # Of the text layouts the commonest is tried first with one cheap strptime.
-    return f"""CASE WHEN regexp_full_match({c}, '[0-9]{{9,10}}(\\.[0-9]+)?')
-             THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE)))
-        WHEN regexp_full_match({c}, '[0-9]{{12,13}}')
-             THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE) / 1000))
+    # A digit at the 5th place (not "-" as in ISO) lets only epoch candidates meet the
+    # regular expressions. A time has digits: without them DuckDB would read 'epoch' and
+    # 'infinity' as times. Of the text layouts the commonest is tried first.
+    return f"""CASE WHEN substr({c}, 5, 1) BETWEEN '0' AND '9'
+                  AND regexp_full_match({c}, '[0-9]{{9,13}}(\\.[0-9]+)?')
+        THEN CASE WHEN regexp_full_match({c}, '[0-9]{{9,10}}(\\.[0-9]+)?')
+                       THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE)))
+                  WHEN regexp_full_match({c}, '[0-9]{{12,13}}')
+                       THEN timezone('UTC', to_timestamp(try_cast({c} AS DOUBLE) / 1000)) END
         WHEN regexp_matches({c}, '[0-9]') THEN coalesce(
         try_strptime({c}, '%Y-%m-%d %H:%M:%S'),
         timezone('UTC', try_cast({_with_offset(c)} AS TIMESTAMPTZ)),
