@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from infoops.ingest._base import ReadOptions, Sniff
+from infoops.ingest._formats import SOCIAL_FORMATS as FORMATS
+from infoops.ingest._mastodon import html_to_text
 from infoops.ingest._prepare import prepare_posts
 from infoops.ingest._records import POST_SCHEMA, Chunk, Problem
-from infoops.ingest._social_json import FORMATS, html_to_text
 from infoops.ingest._sources import iter_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,13 +7,13 @@ text, title, date and author come from trafilatura, which runs offline.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from ._base import Format, ReadOptions, Sniff
 from ._json import iter_json_records
-from ._records import ARTICLE_SCHEMA, Chunk, Problem, RowBuilder, excerpt, utc_naive
+from ._records import ARTICLE_SCHEMA, Chunk, Problem, RowBuilder, excerpt
 from ._sources import Source
+from ._times import try_parse_time
 
 MAX_ARTICLE_BYTES = 50 << 20
 _TEXT_KEYS = ("text", "content", "body", "maintext", "article")
@@ -27,19 +27,6 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
         if value not in (None, ""):
             return value
     return None
-
-
-def parse_date(value: Any) -> datetime | None:
-    """A date in ISO 8601 (any offset) or epoch seconds, as naive UTC; None if it is not one."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC).replace(tzinfo=None) if 0 < value < 1e11 else None
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        return utc_naive(datetime.fromisoformat(text))
-    except ValueError:
-        return None
 
 
 def _as_text(value: Any, field: str) -> str | None:
@@ -56,7 +43,7 @@ def _article_row(record: Any, line: int | None) -> dict[str, Any]:
         "url": _as_text(record.get("url") or record.get("link"), "url"),
         "title": _as_text(_first(record, _TITLE_KEYS), "title"),
         "text": _as_text(_first(record, _TEXT_KEYS), "text"),
-        "published_at": parse_date(raw_date),
+        "published_at": try_parse_time(raw_date),
         "published_at_raw": None if raw_date is None else str(raw_date),
         "author": _author(record.get("author") or record.get("authors")),
         "lang": _as_text(record.get("lang") or record.get("language"), "lang"),
@@ -118,7 +105,7 @@ def read_html(source: Source, options: ReadOptions) -> Iterator[Chunk | Problem]
         "url": found.get("url"),
         "title": found.get("title"),
         "text": found.get("text"),
-        "published_at": parse_date(found.get("date")),
+        "published_at": try_parse_time(found.get("date")),
         "published_at_raw": found.get("date"),
         "author": found.get("author"),
         "lang": found.get("language"),

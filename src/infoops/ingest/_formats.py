@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from ..errors import InputError, UnknownFormat
-from . import _articles, _csv_formats
+from . import _articles, _bluesky, _csv_formats, _mastodon, _telegram, _twitter
 from ._base import Format, ReadOptions, Sniff
 from ._generic_json import GENERIC_JSONL
-from ._social_json import FORMATS as _SOCIAL
 from ._sources import Source
+
+# The social-media JSON readers, in the order detection tries them.
+SOCIAL_FORMATS: tuple[Format, ...] = (
+    _twitter.TWITTER_V2,
+    _twitter.TWITTER_V1,
+    _telegram.TELEGRAM,
+    _bluesky.BLUESKY,
+    _mastodon.MASTODON,
+)
 
 # Detection order: the most specific signatures first, plain text last.
 FORMATS: tuple[Format, ...] = (
-    *_SOCIAL,
+    *SOCIAL_FORMATS,
     *_articles.FORMATS,
     *_csv_formats.FORMATS,
     GENERIC_JSONL,

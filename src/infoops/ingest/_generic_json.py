@@ -7,23 +7,16 @@ exports from scrapers and archives read without conversion.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from ..errors import MissingColumns
-from ._articles import parse_date
 from ._base import Format, ReadOptions, Sniff
 from ._csv_formats import MAPPABLE, MAPPING_REQUIRED
 from ._json import iter_json_records
 from ._records import POST_SCHEMA, Chunk, Problem, RowBuilder, excerpt
 from ._sources import Source
+from ._times import try_parse_time
 
-_TIME_FORMATS = (
-    "%a %b %d %H:%M:%S %z %Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-)
 _LISTS = ("urls", "hashtags", "mentions")
 _COUNTS = ("followers", "following")
 
@@ -35,23 +28,6 @@ def _lookup(record: Any, path: str) -> Any:
             return None
         value = value.get(part)
     return value
-
-
-def parse_time(value: Any) -> datetime | None:
-    """ISO 8601, epoch seconds or milliseconds, Twitter's v1.1 style and US dates, as naive UTC."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1e11:
-        value = value / 1000
-    found = parse_date(value)
-    if found is not None or not isinstance(value, str):
-        return found
-    for pattern in _TIME_FORMATS:
-        try:
-            return parse_date(datetime.strptime(value.strip(), pattern).isoformat())
-        except ValueError:
-            continue
-    return None
 
 
 def _as_list(value: Any, field: str) -> list[str] | None:
@@ -74,7 +50,7 @@ def _row(record: Any, mapping: dict[str, str], platform: str, line: int | None) 
     for field, path in mapping.items():
         value = _lookup(record, path)
         if field == "created_at":
-            row["created_at"] = parse_time(value)
+            row["created_at"] = try_parse_time(value)
             row["created_at_raw"] = None if value is None else str(value)
         elif field in _LISTS:
             row[field] = _as_list(value, field)
