@@ -67,6 +67,10 @@ class _Commands(TyperGroup):
             _fail(f"{where}{exc.strerror or exc}")
         except KeyboardInterrupt:
             raise typer.Exit(130) from None  # the console script says so (__main__.py)
+        except RuntimeError as exc:  # DuckDB's way of passing on a Ctrl-C during a query
+            if "interrupted" not in str(exc).lower():
+                raise
+            raise typer.Exit(130) from None
 
 
 def _typer(**options) -> typer.Typer:
