@@ -38,7 +38,7 @@ def test_ingest_then_info(case, fixtures_dir):
         "ingest", fixtures_dir / "io_archive.csv", fixtures_dir / "article.txt", "-w", case
     )
     assert result.exit_code == 0, result.output
-    assert "7 posts, 1 articles ingested; 2 records quarantined" in result.stdout
+    assert "7 posts, 1 article ingested; 2 records quarantined" in result.stdout
     assert result.stderr == ""
     result = invoke("info", "--workspace", case)
     assert result.exit_code == 0, result.output
@@ -100,7 +100,7 @@ def test_an_unknown_csv_fails_clearly_and_the_run_goes_on(case, fixtures_dir):
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: {unknown}: not a format infoops recognises")
     assert "pass --map account_id=COL,created_at=COL,text=COL" in line
-    assert "7 posts, 0 articles ingested; 2 records quarantined; 1 file(s) could not be read" in (
+    assert "7 posts, 0 articles ingested; 2 records quarantined; 1 file could not be read" in (
         result.stdout
     )
     assert info_json(case)["tables"]["posts"] == 7
@@ -128,7 +128,7 @@ def test_ingest_with_map(case, fixtures_dir):
         case,
     )
     assert result.exit_code == 0, result.output
-    assert "4 posts, 0 articles ingested; 1 records quarantined" in result.stdout
+    assert "4 posts, 0 articles ingested; 1 record quarantined" in result.stdout
     summary = info_json(case)
     assert [(p["platform"], p["posts"], p["accounts"]) for p in summary["platforms"]] == [
         ("telegram", 4, 3)

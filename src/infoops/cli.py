@@ -203,9 +203,10 @@ def _print_ingest(report: IngestReport) -> None:
     for note in notes:
         out.print(note, highlight=False, markup=False, soft_wrap=True)
     out.print(
-        f"{report.total('posts_added'):,} posts, {report.total('articles_added'):,} articles "
-        f"ingested; {report.total('quarantined'):,} records quarantined"
-        + (f"; {len(report.errors)} file(s) could not be read" if report.errors else "")
+        f"{_plural(report.total('posts_added'), 'post')}, "
+        f"{_plural(report.total('articles_added'), 'article')} "
+        f"ingested; {_plural(report.total('quarantined'), 'record')} quarantined"
+        + (f"; {_plural(len(report.errors), 'file')} could not be read" if report.errors else "")
         + (" (see 'infoops quarantine')" if report.total("quarantined") else ""),
         highlight=False,
     )
@@ -337,9 +338,33 @@ def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> Non
         _print_files(out_dir, report.files)
 
 
+# What the count beside each file written means, by its suffix.
+_COUNTED = {".csv": "row", ".pdf": "page", ".gexf": "account", ".graphml": "account",
+            ".json": "campaign", ".html": "campaign", ".parquet": "table"}  # fmt: skip
+
+
 def _print_files(out_dir: Path, files: dict[str, int]) -> None:
-    listed = ", ".join(f"{name} ({rows:,})" for name, rows in files.items())
-    out.print(f"wrote {out_dir}: {listed}", highlight=False, soft_wrap=True)
+    """Each file written, with what it holds and its size on disk."""
+    listed = []
+    for name, count in files.items():
+        unit = _COUNTED.get(Path(name).suffix, "item")
+        size = (out_dir / name).stat().st_size if (out_dir / name).is_file() else None
+        listed.append(
+            f"{name} ({_plural(count, unit)}" + (f", {_bytes(size)})" if size is not None else ")")
+        )
+    out.print(f"wrote {out_dir}: {', '.join(listed)}", highlight=False, soft_wrap=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _bytes(size: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size} GB"  # unreachable: the loop returns at GB
 
 
 @app.command()
