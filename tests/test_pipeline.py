@@ -116,3 +116,46 @@ def test_start_up_loads_no_heavy_library(code):
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"
+
+
+def test_kill_9_part_way_through_a_stage_keeps_the_previous_complete_results(tmp_path):
+    """Coordination killed at two moments: the workspace still holds the previous run's
+    complete results (co_reshare only), and info and report still work."""
+    import signal
+
+    ws_path = tmp_path / "case.duckdb"
+    csv, _ = write_io_csv(simulate(6_000, seed=4), tmp_path / "posts.csv.gz")
+    cli = [sys.executable, "-m", "infoops"]
+
+    def infoops(*args: object) -> subprocess.CompletedProcess:
+        return subprocess.run([*cli, *map(str, args)], capture_output=True, text=True)
+
+    assert infoops("ingest", csv, "-w", ws_path).returncode == 0
+    done = infoops(
+        "coordination", "-w", ws_path, "--out", tmp_path / "first", "--signals", "co_reshare"
+    )
+    assert done.returncode == 0, done.stderr
+
+    def state() -> tuple:
+        with Workspace(ws_path, read_only=True) as ws:
+            signals = ws.sql("SELECT DISTINCT signal FROM coordination_edges ORDER BY 1").fetchall()
+            return signals, ws.table("campaigns", "arrow"), ws.table("campaign_accounts", "arrow")
+
+    before = state()
+    assert before[0] == [("co_reshare",)] and before[1].num_rows > 0
+    for moment in ("co_link", "communities"):
+        child = subprocess.Popen(
+            [*cli, "coordination", "-w", str(ws_path), "--out", str(tmp_path / moment)],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        for line in child.stderr:
+            if f"Coordination - {moment}" in line:
+                break
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+        after = state()
+        assert after[0] == before[0]
+        assert after[1].equals(before[1]) and after[2].equals(before[2])
+        assert infoops("info", "-w", ws_path).returncode == 0
+        report = infoops("report", "-w", ws_path, "--out", tmp_path / f"report-{moment}")
+        assert report.returncode == 0, report.stderr

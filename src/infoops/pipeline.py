@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -106,6 +107,19 @@ def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
     ]
 
 
+@contextmanager
+def committed(ws: Workspace) -> Iterator[None]:
+    """A stage's result tables are replaced together or not at all: an error, Ctrl-C or
+    kill -9 part-way leaves the workspace with the previous stage's complete results."""
+    ws.con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        ws.con.execute("ROLLBACK")
+        raise
+    ws.con.execute("COMMIT")
+
+
 def run_ingest(
     ws: Workspace,
     paths: Iterable[str | Path],
@@ -169,14 +183,15 @@ def run_coordination(
 
     on_event(Event("coordination", "started", total=len(steps)))
     report = CoordinationReport(notes=_window_notes(ws, config))
-    if spark is None:
-        report.signals = detect_coordination(ws.con, config, on_signal=step)
-    else:
-        with spark_backend(ws.con, spark) as backend:
-            report.signals = detect_coordination(ws.con, config, step, backend)
-    step("communities")
-    report.campaigns = find_campaigns(ws.con, campaign_config)
-    _store_settings(ws, config, campaign_config, report.signals)
+    with committed(ws):
+        if spark is None:
+            report.signals = detect_coordination(ws.con, config, on_signal=step)
+        else:
+            with spark_backend(ws.con, spark) as backend:
+                report.signals = detect_coordination(ws.con, config, step, backend)
+        step("communities")
+        report.campaigns = find_campaigns(ws.con, campaign_config)
+        _store_settings(ws, config, campaign_config, report.signals)
     if out is not None:
         step("outputs")
         report.files = write_tables(ws.con, out, all_edges=all_edges)
@@ -248,8 +263,10 @@ def run_laundering(
         on_event(Event("laundering", "progress", "embedding articles", done, total))
 
     groups, changes = find_laundering(articles, config, on_progress=embedded)
-    layer.store_arrow(ws.con, "laundering", groups)
-    layer.store_arrow(ws.con, "laundering_changes", changes)
+    with committed(ws):
+        layer.store_arrow(ws.con, "laundering", groups)
+        layer.store_arrow(ws.con, "laundering_changes", changes)
+        link_posts_to_articles(ws.con)
     roles = groups.column("role").to_pylist()
     report = LaunderingReport(
         articles=len(articles),
@@ -258,7 +275,6 @@ def run_laundering(
         translations=roles.count("translation"),
         changes=changes.num_rows,
     )
-    link_posts_to_articles(ws.con)
     report.linked_posts = ws.sql("SELECT count(DISTINCT post_rowid) FROM article_posts").fetchall()[
         0
     ][0]
@@ -280,10 +296,11 @@ def run_actors(
     from .report import write_actors
 
     on_event(Event("actors", "started"))
-    posts = match_state_media(ws.con)
-    account_state_media(ws.con).create("account_state_media_new")
-    ws.con.execute("DROP TABLE IF EXISTS account_state_media")
-    ws.con.execute("ALTER TABLE account_state_media_new RENAME TO account_state_media")
+    with committed(ws):
+        posts = match_state_media(ws.con)
+        account_state_media(ws.con).create("account_state_media_new")
+        ws.con.execute("DROP TABLE IF EXISTS account_state_media")
+        ws.con.execute("ALTER TABLE account_state_media_new RENAME TO account_state_media")
     accounts = ws.sql("SELECT count(DISTINCT account_id) FROM account_state_media").fetchall()[0][0]
     result = {"posts": posts, "accounts": accounts}
     on_event(Event("actors", "finished", counts=dict(result)))
@@ -305,7 +322,8 @@ def run_claims(
     from .report import write_claims
 
     on_event(Event("claims", "started"))
-    matched = match_claims(ws.con, config)
+    with committed(ws):
+        matched = match_claims(ws.con, config)
     at_match, claims = ws.sql(
         """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
                   count(DISTINCT claim_id) FROM claim_matches"""
@@ -324,7 +342,8 @@ def run_integrity(
     from .report import write_integrity
 
     on_event(Event("integrity", "started"))
-    result = {"texts": tag_election_integrity(ws.con)}
+    with committed(ws):
+        result = {"texts": tag_election_integrity(ws.con)}
     on_event(Event("integrity", "finished", counts=dict(result)))
     return result | (write_integrity(ws.con, out) if out is not None else {})
 
@@ -342,7 +361,8 @@ def run_narratives(
     from .report import write_narratives
 
     on_event(Event("narratives", "started"))
-    result = {"narratives": find_narratives(ws.con, config)}
+    with committed(ws):
+        result = {"narratives": find_narratives(ws.con, config)}
     on_event(Event("narratives", "finished", counts=dict(result)))
     return result | (write_narratives(ws.con, out) if out is not None else {})
 
