@@ -12,7 +12,8 @@ means a judged equivalent outside that pool is not credited). A third level,
 of later rankers, judged by an AI reviewer: indicative, see its .md). The matcher's
 pass-2 gate and pass-3 calibration are fitted on the even-numbered queries (``--fit``
 prints them for ``SCREEN`` and ``CALIBRATION``); figures are reported on the odd-numbered ones (held out) and on all.
-``--encode-catalogue`` rebuilds the shipped e5 vectors of the bundled catalogue.
+``--encode-catalogue`` rebuilds the shipped e5 and USE vectors of the bundled catalogue
+(``--encode-catalogue use``: only USE).
 
     python benchmarks/eval_claims.py [--fit | --encode-catalogue]
 """
@@ -32,14 +33,25 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, machine, write_results  # noqa: E402
 
-from infoops.detectors.claims._catalogue import bundled_claims, write_claim_vectors  # noqa: E402
-from infoops.detectors.claims._claims import ClaimIndex, ClaimMatchConfig, meaning_vectors  # noqa: E402
-from infoops.text._embed import shared_translation_encoder  # noqa: E402
+from infoops.detectors.claims._catalogue import (  # noqa: E402
+    bundled_claims,
+    write_claim_vectors,
+    write_screen_vectors,
+)
+from infoops.detectors.claims._claims import (  # noqa: E402
+    ClaimIndex,
+    ClaimMatchConfig,
+    meaning_vectors,
+    screen_vectors,
+)
+from infoops.text._embed import shared_encoder, shared_translation_encoder  # noqa: E402
 
 QUERIES = ROOT / "tests" / "fixtures" / "claim_queries.jsonl"
 EQUIVALENTS = ROOT / "tests" / "fixtures" / "claim_equivalents.jsonl"
 REVIEWED = ROOT / "tests" / "fixtures" / "claim_equivalents_review.jsonl"
-SHIPPED_VECTORS = ROOT / "src" / "infoops" / "content" / "data" / "euvsdisinfo_claims_e5.npz"
+SHIPPED = ROOT / "src" / "infoops" / "detectors" / "claims" / "data"
+SHIPPED_VECTORS = SHIPPED / "euvsdisinfo_claims_e5.npz"
+SHIPPED_SCREEN_VECTORS = SHIPPED / "euvsdisinfo_claims_use.npz"
 K = 5
 FIT_FLOOR = 0.02  # pass-3 model fitted on the texts that reach it from this floor
 FLOORS = (0.02, 0.05, 0.1, 0.2)
@@ -101,12 +113,18 @@ def _ranking(candidates) -> list[int]:
     return [int(candidates.pool[i]) for i in order]
 
 
-def encode_catalogue() -> None:
-    """Rebuild the shipped e5 vectors of the bundled catalogue (about 12 minutes)."""
+def encode_catalogue(which: str = "both") -> None:
+    """Rebuild the shipped vectors of the bundled catalogue: e5 (about 12 minutes) and
+    USE (about 3 minutes)."""
     claims = bundled_claims()
-    write_claim_vectors(meaning_vectors(claims, shared_translation_encoder()), claims,
-                        SHIPPED_VECTORS)  # fmt: skip
-    print(f"wrote {SHIPPED_VECTORS} ({claims.num_rows} claims)")
+    if which in ("both", "e5"):
+        write_claim_vectors(meaning_vectors(claims, shared_translation_encoder()), claims,
+                            SHIPPED_VECTORS)  # fmt: skip
+        print(f"wrote {SHIPPED_VECTORS} ({claims.num_rows} claims)")
+    if which in ("both", "use"):
+        write_screen_vectors(screen_vectors(claims, shared_encoder()), claims,
+                             SHIPPED_SCREEN_VECTORS)  # fmt: skip
+        print(f"wrote {SHIPPED_SCREEN_VECTORS} ({claims.num_rows} claims)")
 
 
 def fit_calibration(
@@ -129,11 +147,11 @@ def fit_calibration(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="fit the calibration on even queries")
-    parser.add_argument("--encode-catalogue", action="store_true",
+    parser.add_argument("--encode-catalogue", nargs="?", const="both", choices=("both", "e5", "use"),
                         help="rebuild the shipped e5 vectors of the bundled catalogue")  # fmt: skip
     args = parser.parse_args()
     if args.encode_catalogue:
-        encode_catalogue()
+        encode_catalogue(args.encode_catalogue)
         return
     queries = load_queries()
     claims = bundled_claims()

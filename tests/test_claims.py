@@ -19,8 +19,8 @@ from infoops.detectors.claims import (
     read_claim_file,
     read_euvsdisinfo,
 )
-from infoops.detectors.claims._catalogue import bundled_claim_vectors
-from infoops.detectors.claims._claims import meaning_vectors
+from infoops.detectors.claims._catalogue import bundled_claim_vectors, bundled_screen_vectors
+from infoops.detectors.claims._claims import meaning_vectors, screen_vectors
 from infoops.errors import InputError
 
 UKRAINE_CASE = "https://euvsdisinfo.eu/report/ukraine-interfered-in-us-elections/"
@@ -96,10 +96,14 @@ def test_shipped_claim_vectors_are_what_the_matcher_computes(index):
     fresh = meaning_vectors(sample, index.meaning_encoder)
     shipped = index.meanings[[0, 4321, index.claims.num_rows - 1]]
     assert np.abs(fresh - shipped).max() < 0.005  # int8 storage
+    fresh = screen_vectors(sample, index.encoder)
+    shipped = index.vectors[[0, 4321, index.claims.num_rows - 1]]
+    assert np.abs(fresh - shipped).max() < 0.001  # float16 storage
     changed = index.claims.slice(0, 5).set_column(
         1, "claim", pa.array(["Something else entirely"] * 5)
     )
     assert bundled_claim_vectors(changed) is None
+    assert bundled_screen_vectors(changed) is None
 
 
 def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):

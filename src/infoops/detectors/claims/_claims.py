@@ -18,9 +18,9 @@ Three passes, so that a million posts take minutes, not hours:
 A probability at or above ``confirm`` is reported as a ``match``; from
 ``suggest`` up to it, as ``suggested`` for an analyst to confirm. Articles are
 matched sentence by sentence: the sentence that states the claim is the evidence.
-The e5 vectors of the bundled catalogue ship with the package
-(``data/euvsdisinfo_claims_e5.npz``); claims a user adds are encoded once and kept
-in the workspace.
+The e5 and USE vectors of the bundled catalogue ship with the package
+(``data/euvsdisinfo_claims_e5.npz``, ``data/euvsdisinfo_claims_use.npz``); claims a
+user adds are encoded once and kept in the workspace.
 """
 
 from __future__ import annotations
@@ -47,7 +47,12 @@ from ...text._embed import (
 )
 from ...text._static_embed import StaticEmbedder, words
 from ...workspace._tables import has_table, store_arrow
-from ._catalogue import CATALOGUE_SCHEMA, bundled_claim_vectors, bundled_claims
+from ._catalogue import (
+    CATALOGUE_SCHEMA,
+    bundled_claim_vectors,
+    bundled_claims,
+    bundled_screen_vectors,
+)
 
 # Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl.
 # Both are printed by `python benchmarks/eval_claims.py --fit`. SCREEN (pass 2, the gate):
@@ -173,9 +178,21 @@ class ClaimIndex:
         self.bm25.index(claim_terms, show_progress=False)
         self._term_ids: dict[str, int] = {}
         self._coverage = self._term_matrix(claim_terms)
-        self.vectors = screen_vectors(claims, self.encoder) if vectors is None else vectors
+        self.vectors = self._screen() if vectors is None else vectors
         self.meanings = self._meanings() if meanings is None else meanings
         self._claim_words = [words(t) for t in texts]
+
+    def _screen(self) -> np.ndarray:
+        """USE vectors: shipped for the bundled catalogue, encoded for claims added to it."""
+        bundled = bundled_claims().num_rows
+        head = self.claims.slice(0, bundled)
+        shipped = bundled_screen_vectors(head) if self.claims.num_rows >= bundled else None
+        if shipped is None:
+            return screen_vectors(self.claims, self.encoder)
+        rest = self.claims.slice(bundled)
+        if rest.num_rows == 0:
+            return shipped
+        return np.concatenate([shipped, screen_vectors(rest, self.encoder)])
 
     def _meanings(self) -> np.ndarray:
         """e5 vectors: shipped for the bundled catalogue, encoded for claims added to it."""
@@ -402,7 +419,7 @@ def _with_vectors(index: ClaimIndex) -> pa.Table:
 
 def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimIndex:
     """An index whose claim vectors come from the workspace's last run when the claims and
-    the recipe are the same (USE takes half a minute for 11,000 claims, e5 a minute per
+    the recipe are the same (USE takes two minutes for 11,000 claims, e5 a minute per
     1,000)."""
     stored = _stored_catalogue(con, claims)
     if stored is None:
