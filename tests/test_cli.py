@@ -239,7 +239,12 @@ def test_ctrl_c_prints_one_line_at_any_moment(tmp_path, moment):
     csv, _ = write_io_csv(simulate(4_000, seed=2), tmp_path / "posts.csv.gz")
     command = [sys.executable, "-m", "infoops", "run", str(csv), "--out", str(tmp_path / "out"),
                "--no-content"]  # fmt: skip
-    child = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    # As from a shell: SIGINT at its default, whatever an earlier test left in this process
+    # (a child inherits an ignored SIGINT, and Python then keeps ignoring it).
+    child = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
     assert child.stderr is not None
     seen = []
     for line in child.stderr:
