@@ -17,20 +17,20 @@ from ._json_records import (
     Converter,
     RecordError,
     Row,
-    _guarded,
-    _handles,
-    _int,
-    _iter_records,
-    _kind,
-    _links,
-    _maybe_time,
-    _obj,
-    _objects,
-    _post_type,
-    _read,
-    _row,
-    _str,
-    _time,
+    guarded,
+    iter_records,
+    json_handles,
+    json_int,
+    json_kind,
+    json_links,
+    json_maybe_time,
+    json_obj,
+    json_objects,
+    json_str,
+    json_time,
+    make_row,
+    post_type_of,
+    read_records,
 )
 from ._records import Chunk, Problem
 from ._sources import Source
@@ -85,104 +85,106 @@ def _at_authority(uri: str | None) -> str | None:
 def _bsky_embeds(record: dict) -> tuple[str | None, list[str]]:
     """The quoted post's URI and the link-card URL of a post record's embed."""
     path = "record.embed."
-    embed = _obj(record, "embed", "record.")
+    embed = json_obj(record, "embed", "record.")
     if embed is None:
         return None, []
     kind = embed.get("$type")
     target: dict | None = None
     media: dict | None = embed
     if kind == "app.bsky.embed.record":
-        target, media = _obj(embed, "record", path), None
+        target, media = json_obj(embed, "record", path), None
     elif kind == "app.bsky.embed.recordWithMedia":
-        outer = _obj(embed, "record", path)
-        target = _obj(outer, "record", f"{path}record.") if outer else None
-        media, path = _obj(embed, "media", path), f"{path}media."
-    uri = _str(target, "uri", "record.embed.record.") if target else None
+        outer = json_obj(embed, "record", path)
+        target = json_obj(outer, "record", f"{path}record.") if outer else None
+        media, path = json_obj(embed, "media", path), f"{path}media."
+    uri = json_str(target, "uri", "record.embed.record.") if target else None
     quote = uri if uri and f"/{_BSKY_POST}/" in uri else None  # feeds and lists embed too
     link = None
     if media is not None and media.get("$type") == "app.bsky.embed.external":
-        external = _obj(media, "external", path)
-        link = _str(external, "uri", f"{path}external.") if external else None
+        external = json_obj(media, "external", path)
+        link = json_str(external, "uri", f"{path}external.") if external else None
     return quote, [link] if link else []
 
 
 def _bsky_post(view: Any, line: int | None, platform: str) -> Row:
     if not isinstance(view, dict):
-        raise RecordError(f"post: expected an object, got {_kind(view)}")
-    uri = _str(view, "uri", required=True)
+        raise RecordError(f"post: expected an object, got {json_kind(view)}")
+    uri = json_str(view, "uri", required=True)
     if not uri.startswith("at://"):
         raise RecordError(f"uri: expected an at:// URI, got {uri[:80]!r}")
-    author = _obj(view, "author", required=True)
-    did = _str(author, "did", "author.", required=True)
-    record = _obj(view, "record", required=True)
+    author = json_obj(view, "author", required=True)
+    did = json_str(author, "did", "author.", required=True)
+    record = json_obj(view, "record", required=True)
     if "createdAt" in record or "indexedAt" not in view:
-        created_at, created_raw = _time(record.get("createdAt"), "record.createdAt", parse_iso)
+        created_at, created_raw = json_time(record.get("createdAt"), "record.createdAt", parse_iso)
     else:
-        created_at, created_raw = _time(view.get("indexedAt"), "indexedAt", parse_iso)
-    text = _str(record, "text", "record.") or ""
+        created_at, created_raw = json_time(view.get("indexedAt"), "indexedAt", parse_iso)
+    text = json_str(record, "text", "record.") or ""
     encoded = text.encode("utf-8")
     urls, tags, mentions = [], [], []
-    for f_index, facet in enumerate(_objects(record, "facets", "record.")):
+    for f_index, facet in enumerate(json_objects(record, "facets", "record.")):
         path = f"record.facets[{f_index}]."
-        index = _obj(facet, "index", path) or {}
-        for feature in _objects(facet, "features", path):
+        index = json_obj(facet, "index", path) or {}
+        for feature in json_objects(facet, "features", path):
             kind = feature.get("$type")
             kind = kind if isinstance(kind, str) else ""
             if kind.endswith("#link"):
-                urls.append(_str(feature, "uri", f"{path}features[]."))
+                urls.append(json_str(feature, "uri", f"{path}features[]."))
             elif kind.endswith("#tag"):
-                tags.append(_str(feature, "tag", f"{path}features[]."))
+                tags.append(json_str(feature, "tag", f"{path}features[]."))
             elif kind.endswith("#mention"):
                 # The feature names a DID; the text shows the handle (byte offsets, UTF-8).
-                start, end = _int(index.get("byteStart")), _int(index.get("byteEnd"))
+                start, end = json_int(index.get("byteStart")), json_int(index.get("byteEnd"))
                 shown = encoded[start:end].decode("utf-8", "ignore") if start is not None else ""
                 handle = shown.strip()
                 mentions.append(
-                    handle if handle.startswith("@") else _str(feature, "did", f"{path}features[].")
+                    handle
+                    if handle.startswith("@")
+                    else json_str(feature, "did", f"{path}features[].")
                 )
     quote_of, card_links = _bsky_embeds(record)
-    reply = _obj(record, "reply", "record.")
-    parent = _obj(reply, "parent", "record.reply.") if reply else None
-    reply_to = _str(parent, "uri", "record.reply.parent.") if parent else None
+    reply = json_obj(record, "reply", "record.")
+    parent = json_obj(reply, "parent", "record.reply.") if reply else None
+    reply_to = json_str(parent, "uri", "record.reply.parent.") if parent else None
     langs = record.get("langs")
     lang = langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None
-    return _row(
+    return make_row(
         platform=platform,
         post_id=uri,
         account_id=did,
-        account_name=_str(author, "handle", "author."),
+        account_name=json_str(author, "handle", "author."),
         created_at=created_at,
         created_at_raw=created_raw,
         text=text,
         lang=lang,
-        post_type=_post_type(None, quote_of, reply_to),
+        post_type=post_type_of(None, quote_of, reply_to),
         reply_to=reply_to,
         reply_to_account=_at_authority(reply_to),
         quote_of=quote_of,
-        urls=_links([*urls, *card_links]),
-        hashtags=_handles(tags),
-        mentions=_handles(mentions),
-        account_display_name=_str(author, "displayName", "author."),
-        account_created_at=_maybe_time(author.get("createdAt"), parse_iso),
-        followers=_int(author.get("followersCount")),
-        following=_int(author.get("followsCount")),
-        posts_count=_int(author.get("postsCount")),
-        account_description=_str(author, "description", "author."),
+        urls=json_links([*urls, *card_links]),
+        hashtags=json_handles(tags),
+        mentions=json_handles(mentions),
+        account_display_name=json_str(author, "displayName", "author."),
+        account_created_at=json_maybe_time(author.get("createdAt"), parse_iso),
+        followers=json_int(author.get("followersCount")),
+        following=json_int(author.get("followsCount")),
+        posts_count=json_int(author.get("postsCount")),
+        account_description=json_str(author, "description", "author."),
         source_line=line,
     )
 
 
 def _bsky_repost(item: dict, original: Row, line: int | None) -> Row:
-    reason = _obj(item, "reason", required=True)
-    by = _obj(reason, "by", "reason.", required=True)
-    did = _str(by, "did", "reason.by.", required=True)
-    created_at, created_raw = _time(reason.get("indexedAt"), "reason.indexedAt", parse_iso)
-    uri = _str(reason, "uri", "reason.") or f"{original['post_id']}#reposted-by:{did}"
-    return _row(
+    reason = json_obj(item, "reason", required=True)
+    by = json_obj(reason, "by", "reason.", required=True)
+    did = json_str(by, "did", "reason.by.", required=True)
+    created_at, created_raw = json_time(reason.get("indexedAt"), "reason.indexedAt", parse_iso)
+    uri = json_str(reason, "uri", "reason.") or f"{original['post_id']}#reposted-by:{did}"
+    return make_row(
         platform=original["platform"],
         post_id=uri,
         account_id=did,
-        account_name=_str(by, "handle", "reason.by."),
+        account_name=json_str(by, "handle", "reason.by."),
         created_at=created_at,
         created_at_raw=created_raw,
         text=original["text"],
@@ -193,12 +195,12 @@ def _bsky_repost(item: dict, original: Row, line: int | None) -> Row:
         urls=original["urls"],
         hashtags=original["hashtags"],
         mentions=original["mentions"],
-        account_display_name=_str(by, "displayName", "reason.by."),
-        account_created_at=_maybe_time(by.get("createdAt"), parse_iso),
-        followers=_int(by.get("followersCount")),
-        following=_int(by.get("followsCount")),
-        posts_count=_int(by.get("postsCount")),
-        account_description=_str(by, "description", "reason.by."),
+        account_display_name=json_str(by, "displayName", "reason.by."),
+        account_created_at=json_maybe_time(by.get("createdAt"), parse_iso),
+        followers=json_int(by.get("followersCount")),
+        following=json_int(by.get("followsCount")),
+        posts_count=json_int(by.get("postsCount")),
+        account_description=json_str(by, "description", "reason.by."),
         source_line=line,
     )
 
@@ -208,21 +210,21 @@ def _bsky_record(platform: str) -> Converter:
         value: Any, context: Any, line: int | None, location: str
     ) -> Iterator[Row | Problem]:
         if not isinstance(value, dict):
-            raise RecordError(f"expected a post view or feed item object, got {_kind(value)}")
+            raise RecordError(f"expected a post view or feed item object, got {json_kind(value)}")
         for key in ("feed", "posts"):  # a whole response page on one line
             if key in value and "uri" not in value:
                 items = value[key]
                 if not isinstance(items, list):
-                    raise RecordError(f"{key}: expected a list, got {_kind(items)}")
+                    raise RecordError(f"{key}: expected a list, got {json_kind(items)}")
                 for index, item in enumerate(items, start=1):
-                    yield from _guarded(convert, item, context, line, f"{location} {key}[{index}]")
+                    yield from guarded(convert, item, context, line, f"{location} {key}[{index}]")
                 return
         if "post" in value and "uri" not in value:  # a feed item
             post = value["post"]
             if not isinstance(post, dict):
-                raise RecordError(f"post: expected an object, got {_kind(post)}")
+                raise RecordError(f"post: expected an object, got {json_kind(post)}")
             row = _bsky_post(post, line, platform)
-            reason = _obj(value, "reason")
+            reason = json_obj(value, "reason")
             if reason is not None and reason.get("$type") == _BSKY_REPOST:
                 yield _bsky_repost(value, row, line)
             else:
@@ -237,8 +239,8 @@ def _bsky_record(platform: str) -> Converter:
 
 def read_bluesky(source: Source, options: ReadOptions) -> Iterator[Chunk | Problem]:
     """Bluesky post views, feed items (reposts become reshares) or whole feed responses."""
-    entries = _iter_records(source, document_keys=("feed", "posts"))
-    return _read(entries, _bsky_record(options.platform or "bluesky"))
+    entries = iter_records(source, document_keys=("feed", "posts"))
+    return read_records(entries, _bsky_record(options.platform or "bluesky"))
 
 
 BLUESKY = Format(

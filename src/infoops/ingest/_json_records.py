@@ -1,7 +1,7 @@
 """What the social-media JSON readers share: field helpers, times and record streams.
 
 A record that is valid JSON but not the shape its format documents raises
-``RecordError`` naming the field; ``_read`` turns it into a ``Problem`` so that it
+``RecordError`` naming the field; ``read_records`` turns it into a ``Problem`` so that it
 never stops the file. The platform readers are ``_twitter`` (API v1.1 and v2),
 ``_telegram``, ``_bluesky`` and ``_mastodon``.
 """
@@ -27,7 +27,7 @@ Converter = Callable[[Any, Any, int | None, str], Iterator["Row | Problem"]]
 
 _INT64 = 1 << 63
 # How many ids a reader remembers to attribute replies (Telegram, Mastodon).
-_REPLY_MEMORY = 200_000
+REPLY_MEMORY = 200_000
 _EXPECTED = (TypeError, KeyError, ValueError, AttributeError, IndexError)
 
 
@@ -38,13 +38,13 @@ class RecordError(ValueError):
 # --------------------------------------------------------------------------- field helpers
 
 
-def _kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     return {dict: "object", list: "list", str: "string", bool: "boolean"}.get(
         type(value), "null" if value is None else type(value).__name__
     )
 
 
-def _obj(record: dict, key: str, path: str = "", required: bool = False) -> dict | None:
+def json_obj(record: dict, key: str, path: str = "", required: bool = False) -> dict | None:
     """``record[key]`` as an object; missing/null is ``None`` (or an error when required)."""
     value = record.get(key)
     if value is None:
@@ -52,11 +52,11 @@ def _obj(record: dict, key: str, path: str = "", required: bool = False) -> dict
             raise RecordError(f"missing {path}{key}")
         return None
     if not isinstance(value, dict):
-        raise RecordError(f"{path}{key}: expected an object, got {_kind(value)}")
+        raise RecordError(f"{path}{key}: expected an object, got {json_kind(value)}")
     return value
 
 
-def _objects(record: dict | None, key: str, path: str = "") -> list[dict]:
+def json_objects(record: dict | None, key: str, path: str = "") -> list[dict]:
     """``record[key]`` as a list of objects; missing/null is an empty list."""
     if record is None:
         return []
@@ -64,14 +64,14 @@ def _objects(record: dict | None, key: str, path: str = "") -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise RecordError(f"{path}{key}: expected a list, got {_kind(value)}")
+        raise RecordError(f"{path}{key}: expected a list, got {json_kind(value)}")
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            raise RecordError(f"{path}{key}[{index}]: expected an object, got {_kind(item)}")
+            raise RecordError(f"{path}{key}[{index}]: expected an object, got {json_kind(item)}")
     return value
 
 
-def _str(record: dict | None, key: str, path: str = "", required: bool = False) -> str | None:
+def json_str(record: dict | None, key: str, path: str = "", required: bool = False) -> str | None:
     """``record[key]`` as text; numbers are accepted (ids), other types are an error."""
     value = None if record is None else record.get(key)
     if isinstance(value, bool):
@@ -81,13 +81,13 @@ def _str(record: dict | None, key: str, path: str = "", required: bool = False) 
     elif isinstance(value, float) and value.is_integer():
         value = str(int(value))
     if value is not None and not isinstance(value, str):
-        raise RecordError(f"{path}{key}: expected a string, got {_kind(value)}")
+        raise RecordError(f"{path}{key}: expected a string, got {json_kind(value)}")
     if required and (value is None or not value.strip()):
         raise RecordError(f"missing {path}{key}")
     return value
 
 
-def _int(value: Any) -> int | None:
+def json_int(value: Any) -> int | None:
     """A count; not a whole number in int64 range is unknown (counts never reject a post)."""
     if isinstance(value, bool):
         return None
@@ -100,7 +100,7 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _handles(values: Iterable[Any]) -> list[str]:
+def json_handles(values: Iterable[Any]) -> list[str]:
     """Hashtags or handles: lower-cased, without ``#``/``@``, de-duplicated in order."""
     seen: dict[str, None] = {}
     for value in values:
@@ -111,7 +111,7 @@ def _handles(values: Iterable[Any]) -> list[str]:
     return list(seen)
 
 
-def _links(values: Iterable[Any]) -> list[str]:
+def json_links(values: Iterable[Any]) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
         if isinstance(value, str) and value.strip():
@@ -119,13 +119,13 @@ def _links(values: Iterable[Any]) -> list[str]:
     return list(seen)
 
 
-def _merge(first: list[str] | None, second: list[str] | None) -> list[str] | None:
+def merge_lists(first: list[str] | None, second: list[str] | None) -> list[str] | None:
     if first is None and second is None:
         return None
     return list(dict.fromkeys([*(first or []), *(second or [])]))
 
 
-def _post_type(reshare: Any, quote: Any, reply: Any) -> str:
+def post_type_of(reshare: Any, quote: Any, reply: Any) -> str:
     if reshare:
         return "reshare"
     if quote:
@@ -135,7 +135,7 @@ def _post_type(reshare: Any, quote: Any, reply: Any) -> str:
     return "post"
 
 
-def _row(**values: Any) -> Row:
+def make_row(**values: Any) -> Row:
     row: Row = dict.fromkeys(POST_SCHEMA.names)
     row.update(values)
     return row
@@ -144,21 +144,21 @@ def _row(**values: Any) -> Row:
 # --------------------------------------------------------------------------- times (layouts in ``_times``)
 
 
-def _time(value: Any, field: str, parse: Callable[[str], datetime]) -> tuple[datetime, str]:
+def json_time(value: Any, field: str, parse: Callable[[str], datetime]) -> tuple[datetime, str]:
     """``(naive UTC time, original text)`` of a required timestamp field."""
     if isinstance(value, int | float) and not isinstance(value, bool) and parse is parse_epoch:
         value = str(int(value)) if float(value).is_integer() else str(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError(f"missing {field}")
     if not isinstance(value, str):
-        raise RecordError(f"{field}: expected a string, got {_kind(value)}")
+        raise RecordError(f"{field}: expected a string, got {json_kind(value)}")
     try:
         return parse(value), value
     except (ValueError, KeyError, OverflowError, OSError):
         raise RecordError(f"{field}: cannot parse {value[:80]!r}") from None
 
 
-def _maybe_time(value: Any, parse: Callable[[str], datetime]) -> datetime | None:
+def json_maybe_time(value: Any, parse: Callable[[str], datetime]) -> datetime | None:
     """An optional timestamp (an account's creation): unparseable is unknown, not an error."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -186,7 +186,7 @@ def _reason(exc: BaseException) -> str:
     return f"unexpected value ({type(exc).__name__}: {exc})"
 
 
-def _guarded(
+def guarded(
     convert: Converter, value: Any, context: Any, line: int | None, location: str
 ) -> Iterator[Row | Problem]:
     """Rows of one record; a structural fault becomes one ``Problem`` naming the field."""
@@ -199,15 +199,17 @@ def _guarded(
 def _convert(
     convert: Converter, value: Any, context: Any, line: int | None, location: str
 ) -> Iterator[Row | Problem]:
-    """Like ``_guarded``, but a list (a page of records on one line) is read item by item."""
+    """Like ``guarded``, but a list (a page of records on one line) is read item by item."""
     if isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            yield from _guarded(convert, item, context, line, f"{location}[{index}]")
+            yield from guarded(convert, item, context, line, f"{location}[{index}]")
     else:
-        yield from _guarded(convert, value, context, line, location)
+        yield from guarded(convert, value, context, line, location)
 
 
-def _read(entries: Iterable[Entry | Problem], convert: Converter) -> Iterator[Chunk | Problem]:
+def read_records(
+    entries: Iterable[Entry | Problem], convert: Converter
+) -> Iterator[Chunk | Problem]:
     builder = RowBuilder("posts", POST_SCHEMA)
     for entry in entries:
         if isinstance(entry, Problem):
@@ -224,7 +226,7 @@ def _read(entries: Iterable[Entry | Problem], convert: Converter) -> Iterator[Ch
     yield from builder.drain()
 
 
-def _iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterator[Entry | Problem]:
+def iter_records(source: Source, document_keys: tuple[str, ...] = ()) -> Iterator[Entry | Problem]:
     """Records of JSON Lines, a JSON array, or one JSON document.
 
     A file with whole JSON values on its lines is read as JSON Lines. Otherwise a

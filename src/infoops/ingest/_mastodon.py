@@ -15,23 +15,23 @@ from urllib.parse import urlsplit
 
 from ._base import Format, ReadOptions, Sniff
 from ._json_records import (
-    _REPLY_MEMORY,
+    REPLY_MEMORY,
     Converter,
     RecordError,
     Row,
-    _handles,
-    _int,
-    _iter_records,
-    _kind,
-    _links,
-    _maybe_time,
-    _obj,
-    _objects,
-    _post_type,
-    _read,
-    _row,
-    _str,
-    _time,
+    iter_records,
+    json_handles,
+    json_int,
+    json_kind,
+    json_links,
+    json_maybe_time,
+    json_obj,
+    json_objects,
+    json_str,
+    json_time,
+    make_row,
+    post_type_of,
+    read_records,
 )
 from ._records import Chunk, Problem
 from ._sources import Source
@@ -105,7 +105,7 @@ def _html_text(fragment: str) -> tuple[str, tuple[str, ...]]:
             if href and not classes & {"mention", "hashtag", "u-url"} and "tag" not in rel:
                 links.append(href)
     text = re.sub(r"\n{3,}", "\n\n", html.unescape("".join(parts))).strip()
-    return text, tuple(_links(links))
+    return text, tuple(json_links(links))
 
 
 def html_to_text(fragment: str) -> tuple[str, list[str]]:
@@ -141,29 +141,33 @@ class _MastodonMemory:
     def remember(self, store: dict[str, str], key: str | None, value: str) -> None:
         if key:
             store[key] = value
-            if len(store) > _REPLY_MEMORY:
+            if len(store) > REPLY_MEMORY:
                 del store[next(iter(store))]
 
 
 def _mastodon_account(status: dict, path: str) -> tuple[dict, str, str]:
-    account = _obj(status, "account", path, required=True)
-    acct = _str(account, "acct", f"{path}account.") or _str(account, "username", f"{path}account.")
+    account = json_obj(status, "account", path, required=True)
+    acct = json_str(account, "acct", f"{path}account.") or json_str(
+        account, "username", f"{path}account."
+    )
     if not acct:
         raise RecordError(f"missing {path}account.acct")
-    qualified = _qualified(acct, _str(status, "uri", path), _str(account, "url", f"{path}account."))
+    qualified = _qualified(
+        acct, json_str(status, "uri", path), json_str(account, "url", f"{path}account.")
+    )
     return account, qualified, qualified.lower()
 
 
 def _mastodon_content(status: dict, path: str) -> tuple[str, list[str], list[str], list[str]]:
-    content = _str(status, "content", path) or ""
+    content = json_str(status, "content", path) or ""
     text, urls = html_to_text(content)
-    warning = (_str(status, "spoiler_text", path) or "").strip()
+    warning = (json_str(status, "spoiler_text", path) or "").strip()
     if warning:
         text = f"{warning}\n\n{text}" if text else warning
-    hashtags = _handles(tag.get("name") for tag in _objects(status, "tags", path))
-    mentions = _handles(
-        _qualified(str(m.get("acct") or m.get("username") or ""), _str(m, "url"))
-        for m in _objects(status, "mentions", path)
+    hashtags = json_handles(tag.get("name") for tag in json_objects(status, "tags", path))
+    mentions = json_handles(
+        _qualified(str(m.get("acct") or m.get("username") or ""), json_str(m, "url"))
+        for m in json_objects(status, "mentions", path)
     )
     return text, urls, hashtags, mentions
 
@@ -172,24 +176,24 @@ def _mastodon_status(platform: str) -> Converter:
     memory = _MastodonMemory()
 
     def learn(status: dict, path: str) -> tuple[str, str, str]:
-        uri = _str(status, "uri", path, required=True)
+        uri = json_str(status, "uri", path, required=True)
         account, name, account_id = _mastodon_account(status, path)
-        memory.remember(memory.statuses, _str(status, "id", path), uri)
-        memory.remember(memory.accounts, _str(account, "id", f"{path}account."), account_id)
-        for mention in _objects(status, "mentions", path):
-            acct = _str(mention, "acct", f"{path}mentions[].")
+        memory.remember(memory.statuses, json_str(status, "id", path), uri)
+        memory.remember(memory.accounts, json_str(account, "id", f"{path}account."), account_id)
+        for mention in json_objects(status, "mentions", path):
+            acct = json_str(mention, "acct", f"{path}mentions[].")
             if acct:
-                qualified = _qualified(acct, _str(mention, "url")).lower()
-                memory.remember(memory.accounts, _str(mention, "id"), qualified)
+                qualified = _qualified(acct, json_str(mention, "url")).lower()
+                memory.remember(memory.accounts, json_str(mention, "id"), qualified)
         return uri, name, account_id
 
     def convert(status: Any, _context: Any, line: int | None, location: str) -> Iterator[Row]:
         if not isinstance(status, dict):
-            raise RecordError(f"expected a status object, got {_kind(status)}")
+            raise RecordError(f"expected a status object, got {json_kind(status)}")
         uri, name, account_id = learn(status, "")
         account = status["account"]
-        created_at, created_raw = _time(status.get("created_at"), "created_at", parse_iso)
-        reblog = _obj(status, "reblog")
+        created_at, created_raw = json_time(status.get("created_at"), "created_at", parse_iso)
+        reblog = json_obj(status, "reblog")
         reshare_of = reshare_account = None
         shown, path = status, ""
         if reblog is not None:
@@ -198,19 +202,19 @@ def _mastodon_status(platform: str) -> Converter:
         text, urls, hashtags, mentions = _mastodon_content(shown, path)
 
         quote_of = None
-        quote = _obj(status, "quote") if reblog is None else None
+        quote = json_obj(status, "quote") if reblog is None else None
         if quote is not None and quote.get("state", "accepted") == "accepted":
-            quoted = _obj(quote, "quoted_status", "quote.")
+            quoted = json_obj(quote, "quoted_status", "quote.")
             if quoted is not None:
                 quote_of, _, _ = learn(quoted, "quote.quoted_status.")
             else:
-                quoted_id = _str(quote, "quoted_status_id", "quote.")
+                quoted_id = json_str(quote, "quoted_status_id", "quote.")
                 quote_of = memory.statuses.get(quoted_id or "", quoted_id)
-        reply_id = _str(status, "in_reply_to_id")
+        reply_id = json_str(status, "in_reply_to_id")
         reply_to = memory.statuses.get(reply_id, reply_id) if reply_id else None
-        reply_account_id = _str(status, "in_reply_to_account_id")
+        reply_account_id = json_str(status, "in_reply_to_account_id")
         reply_account = memory.accounts.get(reply_account_id) if reply_account_id else None
-        yield _row(
+        yield make_row(
             platform=platform,
             post_id=uri,
             account_id=account_id,
@@ -218,8 +222,8 @@ def _mastodon_status(platform: str) -> Converter:
             created_at=created_at,
             created_at_raw=created_raw,
             text=text,
-            lang=_str(shown, "language", path),
-            post_type=_post_type(reshare_of, quote_of, reply_to),
+            lang=json_str(shown, "language", path),
+            post_type=post_type_of(reshare_of, quote_of, reply_to),
             reshare_of_post=reshare_of,
             reshare_of_account=reshare_account,
             reply_to=reply_to,
@@ -228,12 +232,13 @@ def _mastodon_status(platform: str) -> Converter:
             urls=urls,
             hashtags=hashtags,
             mentions=mentions,
-            account_display_name=_str(account, "display_name", "account."),
-            account_created_at=_maybe_time(account.get("created_at"), parse_iso),
-            followers=_int(account.get("followers_count")),
-            following=_int(account.get("following_count")),
-            posts_count=_int(account.get("statuses_count")),
-            account_description=html_to_text(_str(account, "note", "account.") or "")[0] or None,
+            account_display_name=json_str(account, "display_name", "account."),
+            account_created_at=json_maybe_time(account.get("created_at"), parse_iso),
+            followers=json_int(account.get("followers_count")),
+            following=json_int(account.get("following_count")),
+            posts_count=json_int(account.get("statuses_count")),
+            account_description=html_to_text(json_str(account, "note", "account.") or "")[0]
+            or None,
             source_line=line,
         )
 
@@ -242,7 +247,7 @@ def _mastodon_status(platform: str) -> Converter:
 
 def read_mastodon(source: Source, options: ReadOptions) -> Iterator[Chunk | Problem]:
     """Mastodon statuses; ids are made global: ``post_id`` is the URI, accounts ``user@host``."""
-    return _read(_iter_records(source), _mastodon_status(options.platform or "mastodon"))
+    return read_records(iter_records(source), _mastodon_status(options.platform or "mastodon"))
 
 
 MASTODON = Format(

@@ -15,20 +15,20 @@ import ijson
 
 from ._base import Format, ReadOptions, Sniff
 from ._json_records import (
-    _REPLY_MEMORY,
+    REPLY_MEMORY,
     Converter,
     Entry,
     RecordError,
     Row,
-    _handles,
-    _kind,
-    _links,
-    _objects,
-    _post_type,
-    _read,
-    _row,
-    _str,
-    _time,
+    json_handles,
+    json_kind,
+    json_links,
+    json_objects,
+    json_str,
+    json_time,
+    make_row,
+    post_type_of,
+    read_records,
 )
 from ._records import Chunk, Problem
 from ._sources import Source
@@ -134,15 +134,17 @@ def _telegram_entities(message: dict) -> tuple[str, list[dict] | None]:
             if isinstance(part, str):
                 parts.append(part)
             elif isinstance(part, dict):
-                parts.append(_str(part, "text", f"text[{index}].") or "")
+                parts.append(json_str(part, "text", f"text[{index}].") or "")
                 entities.append(part)
             else:
-                raise RecordError(f"text[{index}]: expected a string or object, got {_kind(part)}")
+                raise RecordError(
+                    f"text[{index}]: expected a string or object, got {json_kind(part)}"
+                )
         plain = "".join(parts)
     else:
-        raise RecordError(f"text: expected a string or list, got {_kind(text)}")
+        raise RecordError(f"text: expected a string or list, got {json_kind(text)}")
     if "text_entities" in message:
-        entities = _objects(message, "text_entities")
+        entities = json_objects(message, "text_entities")
     return plain, entities
 
 
@@ -153,28 +155,28 @@ def _telegram_link(text: str) -> str:
 def _telegram_message(platform: str) -> Converter:
     def convert(message: Any, chat: dict, line: int | None, location: str) -> Iterator[Row]:
         if not isinstance(message, dict):
-            raise RecordError(f"message: expected an object, got {_kind(message)}")
+            raise RecordError(f"message: expected an object, got {json_kind(message)}")
         kind = message.get("type", "message")
         if not isinstance(kind, str):
-            raise RecordError(f"type: expected a string, got {_kind(kind)}")
+            raise RecordError(f"type: expected a string, got {json_kind(kind)}")
         if kind != "message":
             return  # service messages (joins, pins, title changes) are not posts
-        message_id = _str(message, "id", required=True)
+        message_id = json_str(message, "id", required=True)
         chat_account = _chat_account(chat)
         if "date_unixtime" in message:
-            created_at, _ = _time(message["date_unixtime"], "date_unixtime", parse_epoch)
+            created_at, _ = json_time(message["date_unixtime"], "date_unixtime", parse_epoch)
         else:  # older exports: local time of the exporting computer, taken as UTC
-            created_at, _ = _time(message.get("date"), "date", parse_iso)
-        created_raw = _str(message, "date") or _str(message, "date_unixtime")
+            created_at, _ = json_time(message.get("date"), "date", parse_iso)
+        created_raw = json_str(message, "date") or json_str(message, "date_unixtime")
         sender = message.get("from_id")
         if isinstance(sender, int | float) and not isinstance(sender, bool):
             sender = f"user{int(sender)}"  # very old exports: a bare user number
         elif sender is not None and not isinstance(sender, str):
-            raise RecordError(f"from_id: expected a string, got {_kind(sender)}")
+            raise RecordError(f"from_id: expected a string, got {json_kind(sender)}")
         account = sender or chat_account
         if not account:
             raise RecordError("missing from_id (and the chat has no id)")
-        name = _str(message, "from") or (_str(chat, "name") if not sender else None)
+        name = json_str(message, "from") or (json_str(chat, "name") if not sender else None)
         text, entities = _telegram_entities(message)
         urls = hashtags = mentions = None
         if entities is not None:
@@ -191,21 +193,21 @@ def _telegram_message(platform: str) -> Converter:
                     found_tags.append(entity_text)
                 elif entity_type == "mention":
                     found_mentions.append(entity_text)
-            urls = _links(found_urls)
-            hashtags, mentions = _handles(found_tags), _handles(found_mentions)
+            urls = json_links(found_urls)
+            hashtags, mentions = json_handles(found_tags), json_handles(found_mentions)
 
         def in_chat(number: str) -> str:
             return f"{chat_account}/{number}" if chat_account else number
 
-        forwarded = _str(message, "forwarded_from")
+        forwarded = json_str(message, "forwarded_from")
         reshare = "forwarded_from" in message
-        reply_number = _str(message, "reply_to_message_id")
+        reply_number = json_str(message, "reply_to_message_id")
         authors = chat.setdefault("_authors", {})
         reply_account = authors.get(reply_number) if reply_number else None
         authors[message_id] = account
-        if len(authors) > _REPLY_MEMORY:
+        if len(authors) > REPLY_MEMORY:
             del authors[next(iter(authors))]
-        yield _row(
+        yield make_row(
             platform=platform,
             post_id=in_chat(message_id),
             account_id=account,
@@ -213,7 +215,7 @@ def _telegram_message(platform: str) -> Converter:
             created_at=created_at,
             created_at_raw=created_raw,
             text=text,
-            post_type=_post_type(reshare, None, reply_number),
+            post_type=post_type_of(reshare, None, reply_number),
             reshare_of_account=forwarded,
             reply_to=in_chat(reply_number) if reply_number else None,
             reply_to_account=reply_account,
@@ -229,7 +231,7 @@ def _telegram_message(platform: str) -> Converter:
 
 def read_telegram(source: Source, options: ReadOptions) -> Iterator[Chunk | Problem]:
     """Messages of a Telegram Desktop JSON export (one chat, or ``chats.list`` of all)."""
-    return _read(_iter_telegram(source), _telegram_message(options.platform or "telegram"))
+    return read_records(_iter_telegram(source), _telegram_message(options.platform or "telegram"))
 
 
 TELEGRAM = Format(
