@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -184,25 +185,29 @@ class ClaimIndex:
 
     def _screen(self) -> np.ndarray:
         """USE vectors: shipped for the bundled catalogue, encoded for claims added to it."""
-        bundled = bundled_claims().num_rows
-        head = self.claims.slice(0, bundled)
-        shipped = bundled_screen_vectors(head) if self.claims.num_rows >= bundled else None
-        if shipped is None:
-            return screen_vectors(self.claims, self.encoder)
-        rest = self.claims.slice(bundled)
-        if rest.num_rows == 0:
-            return shipped
-        return np.concatenate([shipped, screen_vectors(rest, self.encoder)])
+        return self._shipped_then_encoded(
+            bundled_screen_vectors, lambda claims: screen_vectors(claims, self.encoder)
+        )
 
     def _meanings(self) -> np.ndarray:
         """e5 vectors: shipped for the bundled catalogue, encoded for claims added to it."""
+        return self._shipped_then_encoded(
+            bundled_claim_vectors, lambda claims: meaning_vectors(claims, self.meaning_encoder)
+        )
+
+    def _shipped_then_encoded(
+        self,
+        shipped: Callable[[pa.Table], np.ndarray | None],
+        encode: Callable[[pa.Table], np.ndarray],
+    ) -> np.ndarray:
+        """The shipped vectors of the bundled catalogue when the index starts with it
+        unchanged, and ``encode`` for the claims after it (or for all, otherwise)."""
         bundled = bundled_claims().num_rows
-        head = self.claims.slice(0, bundled)
-        shipped = bundled_claim_vectors(head) if self.claims.num_rows >= bundled else None
-        if shipped is None:
-            return meaning_vectors(self.claims, self.meaning_encoder)
+        head = shipped(self.claims.slice(0, bundled)) if self.claims.num_rows >= bundled else None
+        if head is None:
+            return encode(self.claims)
         rest = self.claims.slice(bundled)
-        return np.concatenate([shipped, meaning_vectors(rest, self.meaning_encoder)])
+        return head if rest.num_rows == 0 else np.concatenate([head, encode(rest)])
 
     def _term_matrix(self, claim_terms: list[list[str]]) -> sp.csc_matrix:
         """(terms x claims): each claim's IDF weights, summing to 1 per claim."""
