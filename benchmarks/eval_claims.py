@@ -9,19 +9,17 @@ text) and "judged" (also every case an assessor judged to state the same claim,
 tests/fixtures/claim_equivalents.jsonl, pooled from the first matcher's top 5; pooling
 means a judged equivalent outside that pool is not credited). A third level,
 "reviewed", adds the judgments of claim_equivalents_review.jsonl (pooled from the top 5
-of later rankers, judged by an AI reviewer: indicative, see its .md). The matcher's
-pass-2 gate and pass-3 calibration are fitted on the even-numbered queries (``--fit``
-prints them for ``SCREEN`` and ``CALIBRATION``); figures are reported on the odd-numbered ones (held out) and on all.
-``--encode-catalogue`` rebuilds the shipped e5 and USE vectors of the bundled catalogue
-(``--encode-catalogue use``: only USE).
+of later rankers, judged by an AI reviewer: indicative, see its .md). The ranker is
+fitted on CheckThat! 2022 (benchmarks/train_claim_ranker.py), not on these queries:
+every query here is held out. ``--encode-catalogue`` rebuilds the shipped USE vectors
+of the bundled catalogue.
 
-    python benchmarks/eval_claims.py [--fit | --encode-catalogue]
+    python benchmarks/eval_claims.py [--encode-catalogue]
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -33,24 +31,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import ROOT, machine, write_results  # noqa: E402
 
-from infoops.detectors.claims._catalogue import (  # noqa: E402
-    bundled_claims,
-    write_claim_vectors,
-    write_screen_vectors,
-)
-from infoops.detectors.claims._claims import (  # noqa: E402
-    ClaimIndex,
-    ClaimMatchConfig,
-    meaning_vectors,
-    screen_vectors,
-)
-from infoops.text._embed import shared_encoder, shared_translation_encoder  # noqa: E402
+from infoops.detectors.claims._catalogue import bundled_claims, write_screen_vectors  # noqa: E402
+from infoops.detectors.claims._claims import ClaimMatchConfig, rank_claims  # noqa: E402
+from infoops.detectors.claims._index import ClaimIndex, screen_vectors  # noqa: E402
+from infoops.text._embed import shared_encoder  # noqa: E402
 
 QUERIES = ROOT / "tests" / "fixtures" / "claim_queries.jsonl"
 EQUIVALENTS = ROOT / "tests" / "fixtures" / "claim_equivalents.jsonl"
 REVIEWED = ROOT / "tests" / "fixtures" / "claim_equivalents_review.jsonl"
 SHIPPED = ROOT / "src" / "infoops" / "detectors" / "claims" / "data"
-SHIPPED_VECTORS = SHIPPED / "euvsdisinfo_claims_e5.npz"
 SHIPPED_SCREEN_VECTORS = SHIPPED / "euvsdisinfo_claims_use.npz"
 K = 5
 FIT_FLOOR = 0.02  # pass-3 model fitted on the texts that reach it from this floor
@@ -99,59 +88,20 @@ def reciprocal_rank(ranked: list[int], relevant: set[int]) -> float:
     return next((1 / rank for rank, c in enumerate(ranked[:K], 1) if c in relevant), 0.0)
 
 
-def fit(features: list[np.ndarray], labels: list[np.ndarray]) -> tuple[float, ...]:
-    from sklearn.linear_model import LogisticRegression
-
-    x, y = np.concatenate(features), np.concatenate(labels)
-    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
-    return (float(model.intercept_[0]), *map(float, model.coef_[0]))
-
-
-def _ranking(candidates) -> list[int]:
-    """Claim indices by probability, ties by index."""
-    order = np.lexsort((candidates.pool, -candidates.probability))
-    return [int(candidates.pool[i]) for i in order]
-
-
-def encode_catalogue(which: str = "both") -> None:
-    """Rebuild the shipped vectors of the bundled catalogue: e5 (about 12 minutes) and
-    USE (about 3 minutes)."""
+def encode_catalogue() -> None:
+    """Rebuild the shipped USE vectors of the bundled catalogue (a few minutes)."""
     claims = bundled_claims()
-    if which in ("both", "e5"):
-        write_claim_vectors(meaning_vectors(claims, shared_translation_encoder()), claims,
-                            SHIPPED_VECTORS)  # fmt: skip
-        print(f"wrote {SHIPPED_VECTORS} ({claims.num_rows} claims)")
-    if which in ("both", "use"):
-        write_screen_vectors(screen_vectors(claims, shared_encoder()), claims,
-                             SHIPPED_SCREEN_VECTORS)  # fmt: skip
-        print(f"wrote {SHIPPED_SCREEN_VECTORS} ({claims.num_rows} claims)")
-
-
-def fit_calibration(
-    screened: list, found: list, relevant: list[set[int]], held_out: list[bool]
-) -> None:
-    """Print the pass-2 model (``SCREEN``), fitted on the pass-2 candidates of every
-    even-numbered query, and the pass-3 model (``CALIBRATION``), on the candidates of
-    those that reached pass 3."""
-    train = [(c, r) for c, r, h in zip(screened, relevant, held_out, strict=True) if not h]
-    screen = [np.column_stack([c.cosine, c.coverage]) for c, _ in train]
-    labels = [np.isin(c.pool, list(r)).astype(int) for c, r in train]
-    print("SCREEN =", tuple(round(x, 2) for x in fit(screen, labels)))
-    train = [(c, r) for c, r, h in zip(found, relevant, held_out, strict=True) if not h]
-    rescored = [(c, r) for c, r in train if c.meaning is not None]
-    feats = [np.column_stack([c.meaning, c.cosine, c.coverage, c.sentence]) for c, _ in rescored]
-    labels = [np.isin(c.pool, list(r)).astype(int) for c, r in rescored]
-    print("CALIBRATION =", tuple(round(x, 2) for x in fit(feats, labels)))
+    write_screen_vectors(screen_vectors(claims, shared_encoder()), claims, SHIPPED_SCREEN_VECTORS)
+    print(f"wrote {SHIPPED_SCREEN_VECTORS} ({claims.num_rows} claims)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", action="store_true", help="fit the calibration on even queries")
-    parser.add_argument("--encode-catalogue", nargs="?", const="both", choices=("both", "e5", "use"),
-                        help="rebuild the shipped e5 vectors of the bundled catalogue")  # fmt: skip
+    parser.add_argument("--encode-catalogue", action="store_true",
+                        help="rebuild the shipped USE vectors of the bundled catalogue")  # fmt: skip
     args = parser.parse_args()
     if args.encode_catalogue:
-        encode_catalogue(args.encode_catalogue)
+        encode_catalogue()
         return
     queries = load_queries()
     claims = bundled_claims()
@@ -161,28 +111,20 @@ def main() -> None:
     config = ClaimMatchConfig()
     texts = [q["text"] for q in queries]
     started = time.perf_counter()
-    passed = index.prefilter(texts, config)
-    found = index.candidates(texts, config)
+    passed = index.prefilter(texts, config.prefilter_similarity, config.prefilter_coverage)
+    found = rank_claims(index, texts, top=K)
     search_seconds = time.perf_counter() - started
     strict = relevant_sets(queries, claims)
     relevant = relevant_sets(queries, claims, judged=True)
     reviewed = relevant_sets(queries, claims, reviewed=True)
-    held_out = [int(q["id"].split("-")[-1]) % 2 == 1 for q in queries]
-    if args.fit:  # on every even query that reaches pass 3 at the lowest floor offered
-        screened = index.candidates(texts, dataclasses.replace(config, rescore_floor=np.inf))
-        widest = index.candidates(texts, dataclasses.replace(config, rescore_floor=FIT_FLOOR))
-        fit_calibration(screened, widest, relevant, held_out)
-        return
-
     rows = []
     for query, candidates, rel, exact, more, ok in zip(
         queries, found, relevant, strict, reviewed, passed, strict=True
     ):
-        ranked = _ranking(candidates) if ok else []
-        top = float(candidates.probability.max()) if ok and len(candidates.pool) else 0.0
+        ranked = [c.claim for c in candidates] if ok else []
+        top = candidates[0].probability if ok and candidates else 0.0
         rows.append({"id": query["id"], "kind": query["kind"], "lang": query["lang"],
                      "negative": not rel, "passed": bool(ok),
-                     "rescored": bool(ok and candidates.meaning is not None),
                      "ap": average_precision(ranked, rel) if rel else None,
                      "hit": bool(rel & set(ranked[:K])) if rel else None,
                      "rr": reciprocal_rank(ranked, rel) if rel else None,
@@ -199,17 +141,17 @@ def main() -> None:
         "",
         f"{len(claims)} catalogued claims; {len(rows)} queries "
         f"({sum(r['negative'] for r in rows)} negatives). Index built in {index_seconds:.1f} s, "
-        f"all queries searched in {search_seconds:.1f} s. Calibration fitted on even-numbered "
-        "queries; 'held out' = odd-numbered ones. 'reviewed' adds the AI reviewer's judgments "
+        f"all queries searched in {search_seconds:.1f} s. The ranker was fitted on CheckThat! "
+        "2022 train: every query here is held out. A query the cheap first pass stops "
+        "counts as finding nothing. 'reviewed' adds the AI reviewer's judgments "
         "(tests/fixtures/claim_equivalents_review.md): indicative.",
         "",
         "| queries | n | MRR@5 judged | MAP@5 judged | recall@5 judged | MAP@5 strict "
         "| recall@5 strict | MRR@5 reviewed | MAP@5 reviewed | top-1 correct (judged) "
-        "| passed pass 1 | reached pass 3 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| passed pass 1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     groups = {"all": lambda r: True}
-    groups["held out"] = lambda r: int(r["id"].split("-")[-1]) % 2 == 1
     for kind in sorted({r["kind"] for r in rows if not r["negative"]}):
         groups[kind] = lambda r, k=kind: r["kind"] == k
     for lang in sorted({r["lang"] for r in rows if r["kind"] == "translation"}):
@@ -231,7 +173,6 @@ def main() -> None:
             "reviewed_map_at_5": round(float(np.mean([r["reviewed_ap"] for r in chosen])), 3),
             "top1": round(float(np.mean([r["top_correct"] for r in chosen])), 3),
             "passed": round(float(np.mean([r["passed"] for r in chosen])), 3),
-            "rescored": round(float(np.mean([r["rescored"] for r in chosen])), 3),
         }
         results["groups"][name] = figures
         lines.append(f"| {name} | {figures['n']} | {figures['mrr_at_5']:.3f} | "
@@ -239,27 +180,10 @@ def main() -> None:
                      f"{figures['recall_at_5']:.3f} | {figures['strict_map_at_5']:.3f} | "
                      f"{figures['strict_recall_at_5']:.3f} | {figures['reviewed_mrr_at_5']:.3f} | "
                      f"{figures['reviewed_map_at_5']:.3f} | {figures['top1']:.3f} | "
-                     f"{figures['passed']:.3f} | {figures['rescored']:.3f} |")  # fmt: skip
-    lines += ["", "By pass-3 floor (`--rescore-floor`; on the IRA archive 0.02 sends about four "
-              "times as many texts to e5 as 0.1), judged relevance:", "",
-              "| floor | MAP@5 all | MRR@5 all | recall@5 all | MAP@5 held out "
-              "| positives to pass 3 | negatives to pass 3 |", "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    pos = [i for i, r in enumerate(relevant) if r]
-    for floor in FLOORS:
-        at = (found if floor == config.rescore_floor else
-              index.candidates(texts, dataclasses.replace(config, rescore_floor=floor)))  # fmt: skip
-        ranked = [_ranking(c) if ok else [] for c, ok in zip(at, passed, strict=True)]
-        ap = [average_precision(ranked[i], relevant[i]) for i in pos]
-        rr = [reciprocal_rank(ranked[i], relevant[i]) for i in pos]
-        hit = [bool(relevant[i] & set(ranked[i][:K])) for i in pos]
-        odd = [a for a, i in zip(ap, pos, strict=True) if held_out[i]]
-        through = [ok and c.meaning is not None for c, ok in zip(at, passed, strict=True)]
-        lines.append(f"| {floor} | {np.mean(ap):.3f} | {np.mean(rr):.3f} | {np.mean(hit):.3f} | "
-                     f"{np.mean(odd):.3f} | {np.mean([through[i] for i in pos]):.3f} | "
-                     f"{np.mean([t for t, r in zip(through, relevant, strict=True) if not r]):.3f} |")  # fmt: skip
+                     f"{figures['passed']:.3f} |")  # fmt: skip
     negatives = [r for r in rows if r["negative"]]
     lines += ["", f"Negatives: {sum(r['passed'] for r in negatives)} of {len(negatives)} passed "
-              f"pass 1, {sum(r['rescored'] for r in negatives)} reached pass 3 (e5)."]  # fmt: skip
+              "pass 1."]  # fmt: skip
     lines += ["", "Reported status of the best claim per query, judged relevance (probability thresholds "
               f"confirm {config.confirm}, suggest {config.suggest}):", "",
               "| queries | status | n | top claim correct |", "|---|---|---:|---:|"]  # fmt: skip

@@ -82,6 +82,12 @@ def main() -> None:
             """SELECT r.label, b.score, b.claim_id = r.claim_id AS same_claim
                FROM review r JOIN posts p USING (post_id) LEFT JOIN best b USING (text_key)"""
         ).fetchall()
+        # The status the current matcher gives each reviewed pair (None: not a candidate).
+        judged = ws.sql(
+            """SELECT r.label, coalesce(m.status, 'not reported') AS status
+               FROM review r JOIN posts p USING (post_id)
+               LEFT JOIN claim_matches m ON m.text_key = p.text_key AND m.claim_id = r.claim_id"""
+        ).fetchall()
     rows, per_band = [], {}
     for band in BANDS:
         labels = Counter(label for label, score, same in pairs if same and band_of(score) == band)
@@ -133,6 +139,23 @@ def main() -> None:
         *[f"| {r['status']} | {r['texts']:,} | {r['estimated_stating'] or '-'} | {r['precision'] or '-'} |"
           for r in status_rows],
     ]  # fmt: skip
+    by_status = Counter(judged)
+    statuses_seen = ("match", "suggested", "refutes", "reports", "not reported")
+    results["reviewed_pairs_by_status"] = {
+        status: {label: by_status[(label, status)] for label in LABELS} for status in statuses_seen
+    }
+    lines += ["", "The reviewed pairs as the current matcher reports them (status of the same "
+              "(text, claim) pair in this run; the sample was drawn from an earlier matcher's "
+              "output, so this is a check on those pairs, not a stream estimate):", "",
+              "| status now | pairs | states | same topic | reports | unrelated | share stating |",
+              "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for status in statuses_seen:
+        counts = results["reviewed_pairs_by_status"][status]
+        n = sum(counts.values())
+        low, high = wilson(counts["states"], n)
+        share = f"{counts['states'] / n:.2f} ({low:.2f}-{high:.2f})" if n else "-"
+        lines.append(f"| {status} | {n} | {counts['states']} | {counts['same_topic']} | "
+                     f"{counts['reports']} | {counts['unrelated']} | {share} |")  # fmt: skip
     if "match_seconds" in results:
         lines += ["", f"Claim matching took {results['match_seconds']} s on 2 cores."]
     write_results("ira_claims_stream", results, lines)

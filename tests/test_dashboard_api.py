@@ -59,8 +59,9 @@ def _add_narrative_and_claim(con: duckdb.DuckDBPyConnection) -> None:
                    'en' AS languages, '' AS outlets, NULL::FLOAT[512] AS vector""")  # fmt: skip
     con.execute(f"""CREATE TABLE claim_matches AS SELECT 'post' AS kind, text_key,
                     NULL::VARCHAR AS article_id, 'rigged' AS evidence,
-                    'https://euvsdisinfo.eu/report/x/' AS claim_id, 0.9 AS score, 0.8 AS cosine,
-                    0.7 AS coverage, 'match' AS status
+                    'https://euvsdisinfo.eu/report/x/' AS claim_id, 1 AS rank, 0.9 AS score,
+                    'asserts' AS stance, '' AS stance_cue, 'match' AS status, 0.8 AS cosine,
+                    0.7 AS coverage
                     FROM (SELECT DISTINCT text_key FROM posts WHERE account_id IN ({members})
                           ORDER BY text_key LIMIT 3)""")  # fmt: skip
 

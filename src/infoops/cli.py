@@ -658,10 +658,11 @@ def _print_claims(result: dict[str, int], out_dir: Path) -> None:
     from .detectors.claims import STREAM_PRECISION
 
     out.print(
-        f"{result['texts']:,} distinct text(s) match one of {result['claims']:,} known false "
-        f"claim(s) ({result['match']:,} at 'match', the rest 'suggested'): leads to confirm "
-        f"by hand; on a reviewed real stream {STREAM_PRECISION['match']:.0%} of 'match' texts "
-        "stated their claim",
+        f"{result['match'] + result['suggested']:,} distinct text(s) assert one of "
+        f"{result['claims']:,} known false claim(s) ({result['match']:,} at 'match', "
+        f"{result['suggested']:,} 'suggested'); {result['refutes']:,} refute and "
+        f"{result['reports']:,} report one. Leads to confirm by hand: on a reviewed real "
+        f"stream {STREAM_PRECISION['match']:.0%} of 'match' texts stated their claim",
         highlight=False,
     )
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
@@ -804,52 +805,90 @@ def claims_match(
     workspace: WorkspaceOption,
     out_dir: OutOption = Path("out"),
     confirm: Annotated[
-        float, typer.Option(help="Calibrated probability from which a match is confirmed.")
+        float, typer.Option(help="Probability from which an asserting text is a 'match'.")
     ] = 0.5,
-    suggest: Annotated[
-        float, typer.Option(help="Lowest probability reported, as 'suggested'.")
-    ] = 0.2,
-    rescore_floor: Annotated[
-        float,
-        typer.Option(
-            help="First-pass probability from which a text is re-scored with e5: lower "
-            "finds more (0.02: 99% of texts stating a claim) but takes longer (about 4x "
-            "as many texts as at 0.1 on the IRA archive)."
-        ),
-    ] = 0.1,
+    suggest: Annotated[float, typer.Option(help="Lowest probability reported.")] = 0.2,
+    top: Annotated[
+        int, typer.Option(min=1, max=50, help="Candidate claims written per text, best first.")
+    ] = 3,
     raw: RawCsvOption = False,
 ) -> None:
-    """Find posts and articles that state a known false claim; write claim_matches.csv.
+    """Find posts and articles that state, refute or report a known false claim; write
+    claim_matches.csv.
 
-    Each row: status (match or suggested), the calibrated probability, the post
-    or article, the sentence that states the claim, the claim and the link to its
-    debunk. Probabilities were calibrated on held-out hand-written posts (see
-    docs/claims_and_integrity.md).
+    Each row: the post or article, the sentence, a candidate claim with its rank and
+    probability, the text's stance (asserts, refutes, reports) with the words that
+    decided it, the status (match or suggested only when the text asserts the claim)
+    and the link to the debunk. See docs/claims_and_integrity.md for how each figure
+    was measured.
 
     \b
     Example:
-        infoops claims match -w case.duckdb --out results/ --confirm 0.6
+        infoops claims match -w case.duckdb --out results/ --top 5
     """
     from .detectors.claims import ClaimMatchConfig
 
-    config = ClaimMatchConfig(confirm=confirm, suggest=suggest, rescore_floor=rescore_floor)
+    config = ClaimMatchConfig(confirm=confirm, suggest=suggest, top=top)
     with _open(workspace) as ws, _raw_csv(raw):
         result = run_claims(ws, out_dir, config)
     _print_claims(result, out_dir)
 
 
+@claims_app.command("search")
+def claims_search(
+    text: Annotated[str, typer.Argument(help="A post or sentence to look up.")],
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Also search the claims added to this workspace."),
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, max=50, help="Claims shown.")] = 5,
+) -> None:
+    """Print the known claims closest to one text, with probability and stance.
+
+    \b
+    Example:
+        infoops claims search "There is no evidence Russia interfered in 2016"
+    """
+    from .detectors.claims import bundled_claims, search_claims
+
+    if workspace is None:
+        found = search_claims(text, bundled_claims(), top)
+    else:
+        with _open(workspace) as ws:
+            found = search_claims(text, None, top, con=ws.con)
+    _print_search(found)
+
+
+def _print_search(found: list[dict]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not found:
+        out.print("No known claim is close to this text.", highlight=False)
+        return
+    table = Table("rank", "probability", "stance", "claim", "link", box=None)
+    for row in found:
+        stance = row["stance"] + (f" ({row['stance_cue']})" if row["stance_cue"] else "")
+        table.add_row(str(row["rank"]), f"{row['score']:.2f}", escape(stance),
+                      escape(row["claim"]), escape(row["url"] or ""))  # fmt: skip
+    out.print(table)
+
+
 @claims_app.command("add")
 def claims_add(
     catalogue: Annotated[
-        Path, typer.Argument(help="CSV (claim, url columns) or ClaimReview JSON/JSONL.")
+        Path, typer.Argument(help="CSV (claim and id or url columns) or ClaimReview JSON/JSONL.")
     ],
     workspace: WorkspaceOption,
 ) -> None:
     """Add your own known false claims (fact-checks) to this workspace's catalogue.
 
-    Accepts a CSV with a claim column (claim, claimReviewed, title or text) and a
-    URL column (url, review_url, link or id), schema.org ClaimReview objects, or
-    pages of the Google Fact Check Tools API ({"claims": [...]}).
+    Accepts a CSV with a claim column (claim, vclaim, claimReviewed, title or text)
+    and an id or URL column (claim_id, vclaim_id, id, url, review_url, page_url or
+    link), e.g. a CheckThat! vclaims.csv.gz as it is, compressed or not; a title,
+    subtitle or description column is kept as the claim's context and used in
+    matching. Also schema.org ClaimReview objects and pages of the Google Fact Check
+    Tools API ({"claims": [...]}).
 
     \b
     Example:

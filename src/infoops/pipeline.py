@@ -316,19 +316,28 @@ def run_claims(
     on_event: OnEvent = _ignore,
 ) -> dict[str, int]:
     """Match posts and articles to known false claims (table ``claim_matches``; with
-    ``out``, claim_matches.csv); returns texts matched, those at status ``match``, and
-    claims found."""
+    ``out``, claim_matches.csv); returns texts with a candidate claim, texts per status
+    (match, suggested, refutes, reports) and the claims asserted."""
     from .detectors.claims import match_claims
     from .report import write_claims
 
     on_event(Event("claims", "started"))
+
+    def progress(done: int, total: int) -> None:
+        on_event(Event("claims", "progress", "texts", done, total))
+
     with committed(ws):
-        matched = match_claims(ws.con, config)
-    at_match, claims = ws.sql(
-        """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = 'match'),
-                  count(DISTINCT claim_id) FROM claim_matches"""
+        matched = match_claims(ws.con, config, on_progress=progress)
+    counts = ws.sql(
+        """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $1),
+                  count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $2),
+                  count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $3),
+                  count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $4),
+                  count(DISTINCT claim_id) FILTER (stance = 'asserts') FROM claim_matches""",
+        params=["match", "suggested", "refutes", "reports"],
     ).fetchall()[0]
-    result = {"texts": matched, "match": at_match, "claims": claims}
+    names = ("match", "suggested", "refutes", "reports", "claims")
+    result = {"texts": matched} | dict(zip(names, counts, strict=True))
     on_event(Event("claims", "finished", counts=dict(result)))
     return result | (write_claims(ws.con, out) if out is not None else {})
 

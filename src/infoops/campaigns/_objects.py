@@ -273,11 +273,13 @@ def _claims(con, campaign_id: str, limit: int) -> list[dict]:
     if not has_table(con, "claim_matches"):
         return []
     rows = _member_rows(con, campaign_id,
-                        "k.claim, k.url, count(*) FILTER (m.status = 'match'), count(*), "
+                        "k.claim, k.url, count(*) FILTER (m.status = 'match'), "
+                        "count(*) FILTER (m.status IN ('match', 'suggested')), "
                         "max(m.score), any_value(p.text ORDER BY m.score DESC, p.post_id)",
                         joins="JOIN claim_matches m USING (text_key) "
                               "JOIN claim_catalogue k USING (claim_id)",
-                        tail="GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1", limit=limit)  # fmt: skip
+                        tail="AND m.stance = 'asserts' GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1",
+                        limit=limit)  # fmt: skip
     keys = ("claim", "claim_url", "posts_matched", "posts_matched_or_suggested", "best_score",
             "example")  # fmt: skip
     return [dict(zip(keys, r, strict=True)) for r in rows]

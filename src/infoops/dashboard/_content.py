@@ -66,7 +66,9 @@ def claims(data: WorkspaceData) -> list[dict]:
             cur,
             """SELECT k.claim_id, k.claim, k.url, k.catalogue, k.date,
                       count(*) FILTER (m.status = 'match') AS matched,
-                      count(*) FILTER (m.status <> 'match') AS suggested,
+                      count(*) FILTER (m.status = 'suggested') AS suggested,
+                      count(*) FILTER (m.stance = 'refutes') AS refuting,
+                      count(*) FILTER (m.stance = 'reports') AS reporting,
                       count(*) FILTER (m.kind = 'article') AS articles, max(m.score) AS best_score
                FROM claim_matches m JOIN claim_catalogue k USING (claim_id)
                GROUP BY ALL ORDER BY matched DESC, suggested DESC, k.claim_id""",
@@ -85,7 +87,8 @@ def claim(data: WorkspaceData, claim_id: str) -> dict | None:
             return None
         posts = rows(
             cur,
-            f"""SELECT m.status, round(m.score, 3) AS score, m.evidence, p.post_id, p.account_id,
+            f"""SELECT m.status, round(m.score, 3) AS score, m.stance, m.stance_cue, m.evidence,
+                       p.post_id, p.account_id,
                        p.account_name, p.created_at, p.text, {campaign["column"]} AS campaign_id
                 FROM claim_matches m JOIN posts p USING (text_key) {campaign["join"]}
                 WHERE m.claim_id = ? AND m.kind = 'post'
@@ -94,7 +97,8 @@ def claim(data: WorkspaceData, claim_id: str) -> dict | None:
         )
         articles = rows(
             cur,
-            """SELECT m.status, round(m.score, 3) AS score, m.evidence, a.article_id, a.url,
+            """SELECT m.status, round(m.score, 3) AS score, m.stance, m.stance_cue, m.evidence,
+                      a.article_id, a.url,
                       a.title, a.published_at
                FROM claim_matches m JOIN articles a USING (article_id)
                WHERE m.claim_id = ? AND m.kind = 'article' ORDER BY m.score DESC""",

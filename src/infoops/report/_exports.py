@@ -287,24 +287,26 @@ __all__ = ["raw_csv", "write_gexf", "write_tables", "xml_text"]
 
 
 def write_claims(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
-    """claim_matches.csv: one row per post or article and a known claim it states."""
+    """claim_matches.csv: one row per post or article and a known claim it states, refutes
+    or reports, best candidates first."""
     out.mkdir(parents=True, exist_ok=True)
     campaign, join = _campaign_join(con)
     sql = f"""
-        SELECT m.status, m.score, m.kind, p.post_id, p.account_id, {campaign} AS campaign_id,
+        SELECT m.status, m.score, m.rank, m.stance, m.stance_cue, m.kind, p.post_id, p.account_id, {campaign} AS campaign_id,
                p.created_at AS posted_at, NULL AS article_url, m.evidence, k.claim,
                k.url AS claim_url, k.catalogue, k.date AS claim_date
         FROM claim_matches m JOIN posts p USING (text_key)
         JOIN claim_catalogue k USING (claim_id) {join}
         WHERE m.kind = 'post'
         UNION ALL
-        SELECT m.status, m.score, m.kind, NULL, NULL, '', a.published_at,
+        SELECT m.status, m.score, m.rank, m.stance, m.stance_cue, m.kind, NULL, NULL, '',
+               a.published_at,
                coalesce(a.url, a.source_file), m.evidence,
                k.claim, k.url, k.catalogue, k.date
         FROM claim_matches m JOIN articles a USING (article_id)
         JOIN claim_catalogue k USING (claim_id)
         WHERE m.kind = 'article'
-        ORDER BY status, score DESC, claim, post_id, article_url"""
+        ORDER BY status, score DESC, claim, post_id, article_url, evidence"""
     return {"claim_matches.csv": _csv(con, sql, out / "claim_matches.csv")}
 
 

@@ -9,11 +9,15 @@ __getattr__, __dir__, __all__ = attach(
         "._catalogue": ["bundled_claims", "read_claim_file", "read_euvsdisinfo"],
         "._claims": [
             "STREAM_PRECISION",
-            "ClaimIndex",
+            "Candidate",
             "ClaimMatchConfig",
             "add_claims",
             "match_claims",
+            "rank_claims",
+            "search_claims",
             "workspace_claims",
         ],
+        "._index": ["ClaimIndex"],
+        "._stance": ["STANCES", "Stance", "stance"],
     },
 )

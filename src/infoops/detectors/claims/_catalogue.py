@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import json
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ...errors import InputError
+from ...errors import InputError, UnreadableFile
+from ...ingest._sources import iter_sources
+from ...ingest._times import try_parse_time
 
 CATALOGUE_SCHEMA = pa.schema(
     [
@@ -36,11 +39,14 @@ CATALOGUE_SCHEMA = pa.schema(
         ("keywords", pa.string()),
         ("languages", pa.string()),
         ("outlets", pa.string()),
+        ("context", pa.string()),  # more words on it: a fact-check's headline and summary
     ]
 )
 EUVSDISINFO_COLUMNS = ("date", "id", "title", "countries", "keywords", "languages", "outlets")
-_CLAIM_COLUMNS = ("claim", "claimreviewed", "claim_text", "title", "text")
-_URL_COLUMNS = ("url", "review_url", "link", "id")
+_CLAIM_COLUMNS = ("claim", "vclaim", "claimreviewed", "claim_text", "title", "text")
+_ID_COLUMNS = ("claim_id", "vclaim_id", "id")
+_URL_COLUMNS = ("url", "review_url", "page_url", "link")
+_CONTEXT_COLUMNS = ("context", "title", "subtitle", "description", "summary")
 
 
 def _row(**values: str | None) -> dict[str, str | None]:
@@ -106,26 +112,29 @@ def write_catalogue(table: pa.Table, path: Path) -> None:
         handle.write(buffer.getvalue().encode("utf-8"))
 
 
-_VECTORS = "euvsdisinfo_claims_e5.npz"
 _SCREEN_VECTORS = "euvsdisinfo_claims_use.npz"
 
 
 def catalogue_digest(claims: pa.Table) -> str:
-    """A fingerprint of the claims' ids, texts and keywords: what their vectors depend on."""
+    """A fingerprint of the claims' ids, texts, keywords and context: what their vectors
+    depend on (a claim without context adds nothing, so older digests hold)."""
     digest = hashlib.sha256()
-    for row in claims.select(["claim_id", "claim", "keywords"]).to_pylist():
-        digest.update("\t".join(v or "" for v in row.values()).encode("utf-8") + b"\n")
+    for row in claims.select(["claim_id", "claim", "keywords", "context"]).to_pylist():
+        values = [row["claim_id"], row["claim"], row["keywords"]]
+        values += [row["context"]] if row["context"] else []
+        digest.update("\t".join(v or "" for v in values).encode("utf-8") + b"\n")
     return digest.hexdigest()
 
 
-def bundled_claim_vectors(claims: pa.Table) -> np.ndarray | None:
-    """The shipped e5 vectors (float32) of ``claims`` if they are the bundled catalogue,
-    else None. Shipped so that nobody waits ten minutes to encode 11,000 claims."""
-    data = (files("infoops.detectors.claims") / "data" / _VECTORS).read_bytes()
-    with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-        if str(stored["digest"]) != catalogue_digest(claims):
-            return None
-        return stored["vectors"].astype(np.float32) * stored["scale"][:, None]
+def as_catalogue(table: pa.Table) -> pa.Table:
+    """``table`` with the catalogue's columns, in order; columns it lacks (a workspace
+    written by an older infoops) are empty."""
+    columns = [
+        table.column(f.name).cast(f.type) if f.name in table.column_names
+        else pa.nulls(table.num_rows, f.type)
+        for f in CATALOGUE_SCHEMA
+    ]  # fmt: skip
+    return pa.Table.from_arrays(columns, schema=CATALOGUE_SCHEMA)
 
 
 def bundled_screen_vectors(claims: pa.Table) -> np.ndarray | None:
@@ -145,57 +154,87 @@ def write_screen_vectors(vectors: np.ndarray, claims: pa.Table, path: Path) -> N
                  digest=np.str_(catalogue_digest(claims)))  # fmt: skip
 
 
-def write_claim_vectors(vectors: np.ndarray, claims: pa.Table, path: Path) -> None:
-    """Store ``vectors`` of ``claims`` as int8 with one scale a row (a quarter of float32;
-    cosines move by under 0.005)."""
-    scale = (np.abs(vectors).max(axis=1) / 127).astype(np.float32)
-    scale[scale == 0] = 1
-    quantised = np.round(vectors / scale[:, None]).astype(np.int8)
-    with open(path, "wb") as handle:
-        np.savez(handle, vectors=quantised, scale=scale, digest=np.str_(catalogue_digest(claims)))
-
-
 def read_claim_file(path: Path) -> pa.Table:
-    """A user's catalogue: CSV with a claim column and a URL, or ClaimReview JSON/JSONL.
+    """A user's catalogue: CSV with a claim column and an id or URL, or ClaimReview
+    JSON/JSONL; compressed files (gzip, zstd, ...) are read as they are.
 
     Raises InputError naming the file (and line) when nothing usable is found.
     """
+    text = _read_text(path)
+    if text.lstrip()[:1] in ("{", "["):
+        return _table(list(_claim_reviews(text, path)), path)
+    return _table(_claim_csv(text, path), path)
+
+
+def _read_text(path: Path) -> str:
     try:
-        head = path.read_bytes()[:4096].lstrip()
+        source = next(iter_sources([path]))
+        with source.open() as stream:
+            data = stream.read()
+    except StopIteration:
+        raise InputError(f"{path}: no file to read") from None
+    except UnreadableFile as error:
+        raise InputError(str(error)) from error
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from error
-    if head[:1] in (b"{", b"["):
-        return _table(list(_claim_reviews(path)), path)
-    return _table(_claim_csv(path), path)
+        raise InputError(f"{path}: cannot read ({error.strerror or error})") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from error
 
 
-def _claim_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+def _claim_csv(text: str, path: Path) -> list[dict]:
+    """Rows of a CSV catalogue: a claim column and an id or URL column (e.g. CheckThat!'s
+    ``vclaim_id, vclaim, title, subtitle, page_url, date``)."""
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         names = {n.strip().lower(): n for n in reader.fieldnames or []}
         claim_col = next((names[c] for c in _CLAIM_COLUMNS if c in names), None)
+        id_col = next((names[c] for c in _ID_COLUMNS if c in names), None)
         url_col = next((names[c] for c in _URL_COLUMNS if c in names), None)
-        if claim_col is None or url_col is None:
+        if claim_col is None or (id_col or url_col) is None:
             raise InputError(
-                f"{path}: a claim CSV needs a claim column ({', '.join(_CLAIM_COLUMNS)}) and a "
-                f"URL column ({', '.join(_URL_COLUMNS)}); found {reader.fieldnames}"
+                f"{path}: a claim CSV needs a claim column ({', '.join(_CLAIM_COLUMNS)}) and an "
+                f"id or URL column ({', '.join(_ID_COLUMNS + _URL_COLUMNS)}); "
+                f"found {reader.fieldnames}"
             )
-        extra = {k: names.get(k) for k in ("date", "rating", "countries", "keywords", "languages")}
-        return [
-            _row(
-                claim_id=r[url_col],
-                claim=r[claim_col],
-                url=r[url_col],
-                catalogue=path.name,
+        context_cols = [names[c] for c in _CONTEXT_COLUMNS if c in names and names[c] != claim_col]
+        extra = {k: names.get(k) for k in ("rating", "countries", "keywords", "languages")}
+        rows = []
+        for r in reader:
+            url = (r[url_col] or "").strip() if url_col else ""
+            context = sentences(r[k] for k in context_cols)
+            rows.append(_row(
+                claim_id=(r[id_col] if id_col else "") or url, claim=r[claim_col],
+                url=url or None, catalogue=path.name, context=context,
+                date=_date(r[names["date"]]) if "date" in names else None,
                 **{k: r[c] for k, c in extra.items() if c},
-            )  # fmt: skip
-            for r in reader
-        ]
+            ))  # fmt: skip
+        return rows
 
 
-def _claim_reviews(path: Path):
+def sentences(parts) -> str:
+    """Non-empty, distinct ``parts`` joined as sentences (a full stop added where none ends
+    one), so that a headline and a summary read as two sentences."""
+    kept = dict.fromkeys(" ".join(p.split()) for p in parts if p and p.strip())
+    return " ".join(p if p[-1] in ".!?…" else p + "." for p in kept)
+
+
+def _date(value: str | None) -> str | None:
+    """An ISO date from the dates catalogues write ("26 May 2015", "2015-05-26T...")."""
+    if not value or not value.strip():
+        return None
+    for layout in ("%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y"):
+        try:
+            return datetime.strptime(value.strip(), layout).date().isoformat()
+        except ValueError:
+            continue
+    found = try_parse_time(value)
+    return found.date().isoformat() if found else value.strip()
+
+
+def _claim_reviews(text: str, path: Path):
     """Rows from schema.org ClaimReview objects or Fact Check Tools ``claims`` pages."""
-    text = path.read_text(encoding="utf-8-sig")
     try:
         documents = [json.loads(text)]
     except json.JSONDecodeError:

@@ -1,26 +1,22 @@
-"""Match posts and articles to known false claims.
+"""Match posts and articles to known false claims, with what each text does with them.
 
-Three passes, so that a million posts take minutes, not hours:
+Two passes, so that a million posts take minutes, not hours:
 
-1. every distinct text is compared with every claim cheaply: static word-vector
-   cosine (``StaticEmbedder``) and the claim's lexical coverage (the share of its
-   IDF-weighted, stemmed terms present in the text); texts below both floors stop;
-2. the remaining texts get candidates from BM25 (``bm25s``) and from the Universal
-   Sentence Encoder, and each candidate a first probability from the USE cosine and
-   the coverage (``SCREEN``); texts whose best candidate stays under
-   ``rescore_floor`` stop (on the IRA archive, most of them);
-3. the rest are re-scored with multilingual-e5 (``TranslationEncoder``): more
-   candidates from its nearest claims, and a calibrated probability of being the
-   same claim from the e5 similarity of the text and of its best sentence, the USE
-   cosine and the coverage (``CALIBRATION``). Both logistic models were fitted on the
-   even-numbered hand-written queries of ``benchmarks/eval_claims.py``.
+1. every distinct text is compared with every claim cheaply (``ClaimIndex.prefilter``:
+   static word-vector cosine and the claim's lexical coverage); texts below both
+   floors stop;
+2. the rest get candidates from BM25 and the Universal Sentence Encoder, each
+   candidate a probability of stating the claim from the shipped ranker
+   (``_ranker``, fitted on CheckThat! 2022), and the best ``top`` candidates a
+   stance (``_stance``): whether the text asserts, refutes or only reports it.
 
-A probability at or above ``confirm`` is reported as a ``match``; from
-``suggest`` up to it, as ``suggested`` for an analyst to confirm. Articles are
-matched sentence by sentence: the sentence that states the claim is the evidence.
-The e5 and USE vectors of the bundled catalogue ship with the package
-(``data/euvsdisinfo_claims_e5.npz``, ``data/euvsdisinfo_claims_use.npz``); claims a
-user adds are encoded once and kept in the workspace.
+Only a text that *asserts* a claim is a ``match`` (probability at least
+``confirm``) or ``suggested`` (from ``suggest``); a text that refutes or reports
+one is kept with that status, as evidence of who answers the claim. Articles
+are matched sentence by sentence (and clause by clause after "alleging that"),
+each judged in its whole sentence. The USE vectors of the bundled catalogue
+ship with the package; claims a user adds are encoded once and kept in the
+workspace.
 """
 
 from __future__ import annotations
@@ -29,307 +25,105 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
-import bm25s
 import duckdb
 import numpy as np
 import pyarrow as pa
-import scipy.sparse as sp
-from bm25s.stopwords import STOPWORDS_EN
 
-from ...text._embed import (
-    DIMENSIONS,
-    SentenceEncoder,
-    TranslationEncoder,
-    shared_encoder,
-    shared_translation_encoder,
-    split_sentences,
-)
-from ...text._static_embed import StaticEmbedder, words
+from ...text._embed import DIMENSIONS, split_sentences
+from ...text._static_embed import words
 from ...workspace._tables import has_table, store_arrow
-from ._catalogue import (
-    CATALOGUE_SCHEMA,
-    bundled_claim_vectors,
-    bundled_claims,
-    bundled_screen_vectors,
-)
+from ._catalogue import CATALOGUE_SCHEMA, as_catalogue, bundled_claims
+from ._index import ClaimIndex
+from ._ranker import shipped_ranker
+from ._stance import stance
 
-# Logistic models fitted on the even-numbered queries of tests/fixtures/claim_queries.jsonl.
-# Both are printed by `python benchmarks/eval_claims.py --fit`. SCREEN (pass 2, the gate):
-# intercept, USE cosine, coverage, fitted on pass-2 candidates. CALIBRATION (pass 3):
-# intercept, e5 similarity of the text, USE cosine, coverage, e5 similarity of the text's
-# best sentence.
-SCREEN = (-10.32, 13.1, 0.94)
-CALIBRATION = (-35.58, 14.43, 10.43, 0.05, 16.57)
-E5_DIMENSIONS = TranslationEncoder.dimensions
 # Share of reported posts that state their claim on a real stream: the IRA archive,
-# the 329 of 388 reviewed pairs whose claim is still the text's best, weighted by how
-# many texts each score band holds (benchmarks/eval_ira_claims.py). Most of the rest
-# share the claim's subject only.
+# reviewed pairs weighted by how many texts each score band holds
+# (benchmarks/eval_ira_claims.py). Most of the rest share the claim's subject only.
 STREAM_PRECISION = {"match": 0.23, "suggested": 0.15}
 log = logging.getLogger("infoops")
-_STOP = frozenset(STOPWORDS_EN)
 # Where a news sentence reports a claim: "... falsely alleging (that) Ukraine interfered".
 _REPORTED = re.compile(
     r"\b(?:alleg(?:ing|ed|es|e)|claim(?:ing|ed|s)?|assert(?:ing|ed|s)?|insist(?:ing|ed|s)?|"
     r"suggest(?:ing|ed|s)?|say(?:ing|s)?|said)\b(?: that)?\s+|\bthat\s+",
     re.IGNORECASE,
 )
-_LINKS = re.compile(r"https?://\S+|www\.\S+|@\w+")
+OnProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class ClaimMatchConfig:
-    """Thresholds of claim matching; probabilities are calibrated (see ``CALIBRATION``)."""
+    """Thresholds of claim matching; probabilities come from the shipped ranker."""
 
-    confirm: float = 0.5  # reported as a match (hand-written posts: 93% right; IRA: see docs)
-    suggest: float = 0.2  # lowest probability reported, as "suggested" (84% right)
-    per_item: int = 3  # claims kept per post or article sentence...
-    runner_up_gap: float = 0.25  # ...within this probability of the best one
+    confirm: float = 0.5  # an asserting text at this probability is a match
+    suggest: float = 0.2  # lowest probability reported
+    top: int = 3  # candidates kept per post or article sentence, best first
     min_words: int = 4  # shorter texts carry no checkable claim
-    candidates: int = 20  # from BM25, from USE and from e5, each
+    candidates: int = 30  # from BM25 and from USE, each
     prefilter_similarity: float = 0.45  # static cosine that lets a text through pass 1
     prefilter_coverage: float = 0.5  # or claim-term coverage that does
-    rescore_floor: float = 0.1  # pass-2 probability that sends a text to e5 (pass 3)
-
-
-@cache
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def terms(text: str | None) -> list[str]:
-    """Stemmed English content words (other languages pass through the stemmer unchanged)."""
-    return _stemmer().stemWords([w for w in words(text) if w not in _STOP and len(w) > 1])
 
 
 @dataclass(frozen=True)
-class Candidates:
-    """One text's candidate claims (catalogue rows) and the features that score them."""
+class Candidate:
+    """One ranked claim of a text."""
 
-    pool: np.ndarray  # claim indices
-    cosine: np.ndarray  # USE cosine
-    coverage: np.ndarray  # share of the claim's term weight present in the text
-    meaning: np.ndarray | None = None  # e5 similarity; None when pass 3 did not run
-    sentence: np.ndarray | None = None  # e5 similarity of the text's best sentence
-
-    @property
-    def probability(self) -> np.ndarray:
-        """Calibrated probability that the text states each claim (pass 3's model when
-        the text reached it, else pass 2's)."""
-        if self.meaning is None:
-            return logistic(SCREEN, self.cosine, self.coverage)
-        return logistic(CALIBRATION, self.meaning, self.cosine, self.coverage, self.sentence)
+    claim: int  # catalogue row
+    rank: int  # 1 = best
+    probability: float
+    cosine: float  # USE
+    coverage: float  # share of the claim's term weight present in the text
 
 
-def logistic(model: tuple[float, ...], *features: np.ndarray) -> np.ndarray:
-    intercept, *weights = model
-    linear = intercept + sum(w * np.asarray(f) for w, f in zip(weights, features, strict=True))
-    return 1 / (1 + np.exp(-linear))
+def rank_claims(
+    index: ClaimIndex,
+    texts: list[str],
+    dates: np.ndarray | None = None,
+    top: int = 3,
+    floor: float = 0.0,
+    candidates: int = 30,
+    on_progress: OnProgress | None = None,
+) -> list[list[Candidate]]:
+    """Per text, its ``top`` most probable claims at or above ``floor``, best first (ties by
+    catalogue row); ``dates`` (datetime64[D], NaT where unknown) when each was posted."""
+    ranker = shipped_ranker()
+    block = max(64, min(2048, 20_000_000 // max(1, len(index))))
+    found: list[list[Candidate]] = []
+    for start in range(0, len(texts), block):
+        part = slice(start, start + block)
+        pairs = index.pairs(texts[part], None if dates is None else dates[part], candidates)
+        probability = ranker.probability(pairs.features)
+        order = np.lexsort((pairs.claim, -probability, pairs.text))
+        per_text: list[list[Candidate]] = [[] for _ in texts[start : start + block]]
+        for i in order:
+            kept = per_text[pairs.text[i]]
+            if len(kept) < top and probability[i] >= floor:
+                kept.append(Candidate(int(pairs.claim[i]), len(kept) + 1, float(probability[i]),
+                                      float(pairs.features[i, 0]), float(pairs.features[i, 7])))  # fmt: skip
+        found.extend(per_text)
+        if on_progress:
+            on_progress(len(found), len(texts))
+    return found
 
 
-def _described(claims: pa.Table) -> tuple[list[str], list[str]]:
-    """Each claim's text, and its text followed by its keywords, which name the subjects
-    (people, places, topics) a post may mention instead of the claim's words."""
-    texts = claims.column("claim").to_pylist()
-    keywords = claims.column("keywords").to_pylist()
-    described = [
-        text + (". " + names.replace("+", ", ") if names else "")
-        for text, names in zip(texts, keywords, strict=True)
-    ]
-    return texts, described
-
-
-def screen_vectors(claims: pa.Table, encoder: SentenceEncoder) -> np.ndarray:
-    """Each claim's USE vector: its text and its described text, averaged (on the
-    hand-written queries, MAP@5 +0.015 over the text alone, in both halves)."""
-    texts, described = _described(claims)
-    mean = encoder.encode(texts) + encoder.encode(described)
-    return mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-9)
-
-
-def meaning_vectors(claims: pa.Table, encoder: TranslationEncoder) -> np.ndarray:
-    """Each claim's e5 vector: its text encoded as a query and as a passage (averaged),
-    averaged with its described text (each alone, or their maximum, ranks worse)."""
-    texts, described = _described(claims)
-    title = (encoder.encode(texts) + encoder.encode_passages(texts)) / 2
-    return (title + encoder.encode(described)) / 2
-
-
-class ClaimIndex:
-    """A catalogue ready for search: BM25, term weights, USE and e5 vectors of its claims."""
-
-    def __init__(
-        self,
-        claims: pa.Table,
-        encoder: SentenceEncoder | None = None,
-        vectors: np.ndarray | None = None,
-        meaning_encoder: TranslationEncoder | None = None,
-        meanings: np.ndarray | None = None,
-    ) -> None:
-        self.claims = claims
-        self.encoder = encoder or shared_encoder()
-        self.meaning_encoder = meaning_encoder or shared_translation_encoder()
-        texts = claims.column("claim").to_pylist()
-        claim_terms = [terms(t) for t in texts]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(claim_terms, show_progress=False)
-        self._term_ids: dict[str, int] = {}
-        self._coverage = self._term_matrix(claim_terms)
-        self.vectors = self._screen() if vectors is None else vectors
-        self.meanings = self._meanings() if meanings is None else meanings
-        self._claim_words = [words(t) for t in texts]
-
-    def _screen(self) -> np.ndarray:
-        """USE vectors: shipped for the bundled catalogue, encoded for claims added to it."""
-        return self._shipped_then_encoded(
-            bundled_screen_vectors, lambda claims: screen_vectors(claims, self.encoder)
-        )
-
-    def _meanings(self) -> np.ndarray:
-        """e5 vectors: shipped for the bundled catalogue, encoded for claims added to it."""
-        return self._shipped_then_encoded(
-            bundled_claim_vectors, lambda claims: meaning_vectors(claims, self.meaning_encoder)
-        )
-
-    def _shipped_then_encoded(
-        self,
-        shipped: Callable[[pa.Table], np.ndarray | None],
-        encode: Callable[[pa.Table], np.ndarray],
-    ) -> np.ndarray:
-        """The shipped vectors of the bundled catalogue when the index starts with it
-        unchanged, and ``encode`` for the claims after it (or for all, otherwise)."""
-        bundled = bundled_claims().num_rows
-        head = shipped(self.claims.slice(0, bundled)) if self.claims.num_rows >= bundled else None
-        if head is None:
-            return encode(self.claims)
-        rest = self.claims.slice(bundled)
-        return head if rest.num_rows == 0 else np.concatenate([head, encode(rest)])
-
-    def _term_matrix(self, claim_terms: list[list[str]]) -> sp.csc_matrix:
-        """(terms x claims): each claim's IDF weights, summing to 1 per claim."""
-        for document in claim_terms:
-            for term in document:
-                self._term_ids.setdefault(term, len(self._term_ids))
-        df = np.zeros(len(self._term_ids))
-        rows, cols = [], []
-        for c, document in enumerate(claim_terms):
-            ids = sorted({self._term_ids[t] for t in document})
-            rows.extend(ids)
-            cols.extend([c] * len(ids))
-            df[ids] += 1
-        idf = np.log((len(claim_terms) + 1) / (df + 0.5))
-        weights = idf[rows]
-        matrix = sp.csc_matrix((weights, (rows, cols)), shape=(len(df), len(claim_terms)))
-        totals = np.asarray(matrix.sum(axis=0)).ravel()
-        return (matrix @ sp.diags(1 / np.where(totals > 0, totals, 1))).tocsc()
-
-    def coverage(self, query_terms: list[list[str]]) -> sp.csr_matrix:
-        """(queries x claims) share of each claim's term weight present in each query."""
-        rows, cols = [], []
-        for q, document in enumerate(query_terms):
-            ids = sorted({self._term_ids[t] for t in document if t in self._term_ids})
-            cols.extend(ids)
-            rows.extend([q] * len(ids))
-        present = sp.csr_matrix(
-            (np.ones(len(cols)), (rows, cols)), shape=(len(query_terms), len(self._term_ids))
-        )
-        return (present @ self._coverage).tocsr()
-
-    def prefilter(
-        self, texts: list[str], config: ClaimMatchConfig, block: int = 4096
-    ) -> np.ndarray:
-        """Which ``texts`` may state a catalogue claim (pass 1, cheap)."""
-        tokens = [words(t) for t in texts]
-        static = StaticEmbedder(self.encoder).fit(self._claim_words + tokens)
-        claim_vectors = static.transform(self._claim_words)
-        keep = np.zeros(len(texts), dtype=bool)
-        for start in range(0, len(texts), block):
-            part = slice(start, start + block)
-            best_cosine = (static.transform(tokens[part]) @ claim_vectors.T).max(axis=1)
-            best_coverage = self.coverage([terms(t) for t in texts[part]]).max(axis=1).toarray()
-            keep[part] = (best_cosine >= config.prefilter_similarity) | (
-                best_coverage.ravel() >= config.prefilter_coverage
-            )
-        return keep
-
-    def candidates(
-        self, texts: list[str], config: ClaimMatchConfig, block: int = 2048
-    ) -> list[Candidates]:
-        """Per text: candidate claims (BM25's and USE's top ``candidates``, and e5's for
-        texts re-scored in pass 3) with their features."""
-        found = []
-        k = min(config.candidates, len(self.vectors))
-        for start in range(0, len(texts), block):
-            part = texts[start : start + block]
-            query_terms = [terms(t) for t in part]
-            cleaned = [" ".join(_LINKS.sub(" ", t).replace("#", " ").split()) for t in part]
-            cosines = self.encoder.encode(cleaned) @ self.vectors.T
-            coverage = self.coverage(query_terms)
-            lexical = self._bm25_candidates(query_terms, k)
-            screened = []
-            for q in range(len(part)):
-                pool = np.union1d(np.argpartition(-cosines[q], k - 1)[:k], lexical[q])
-                screened.append(
-                    Candidates(pool, cosines[q, pool], coverage[q, pool].toarray().ravel())
-                )
-            rescore = [
-                q for q, c in enumerate(screened) if c.probability.max() >= config.rescore_floor
-            ]
-            log.debug("Claims: %d of %d texts re-scored with e5", len(rescore), len(part))
-            meaning, sentence = self._meaning_scores([cleaned[q] for q in rescore])
-            for row, q in enumerate(rescore):
-                pool = np.union1d(screened[q].pool, np.argpartition(-meaning[row], k - 1)[:k])
-                screened[q] = Candidates(pool, cosines[q, pool], coverage[q, pool].toarray().ravel(),
-                                         meaning[row, pool], sentence[row, pool])  # fmt: skip
-            found.extend(screened)
-        return found
-
-    def _meaning_scores(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(texts x claims) e5 similarity of each text, and of its best sentence (the text
-        itself when it has one sentence): a claim is often one sentence of a longer post."""
-        whole = self.meaning_encoder.encode(texts) @ self.meanings.T
-        best = whole.copy()
-        pieces = [split_sentences(t) for t in texts]
-        owners = [i for i, p in enumerate(pieces) if len(p) > 1 for _ in p]
-        if owners:
-            flat = [s for p in pieces if len(p) > 1 for s in p]
-            per_sentence = self.meaning_encoder.encode(flat) @ self.meanings.T
-            np.maximum.at(best, np.asarray(owners), per_sentence)
-        return whole, best
-
-    def search(self, texts: list[str], config: ClaimMatchConfig) -> list[list[tuple]]:
-        """Per text, up to ``per_item`` (claim index, probability, cosine, coverage,
-        meaning) with probability >= ``suggest``, best first."""
-        results = []
-        for found in self.candidates(texts, config):
-            probability = found.probability
-            order = np.lexsort((found.pool, -probability))[: config.per_item]
-            floor = max(config.suggest, float(probability[order[0]]) - config.runner_up_gap)
-            meaning = (
-                found.meaning if found.meaning is not None else np.full(len(found.pool), np.nan)
-            )
-            results.append([
-                (int(found.pool[i]), float(probability[i]), float(found.cosine[i]),
-                 float(found.coverage[i]), float(meaning[i]))
-                for i in order if probability[i] >= floor
-            ])  # fmt: skip
-        return results
-
-    def _bm25_candidates(self, query_terms: list[list[str]], k: int) -> list[np.ndarray]:
-        known = [[t for t in q if t in self._term_ids] for q in query_terms]
-        found = [np.zeros(0, dtype=np.int64)] * len(known)
-        nonempty = [i for i, q in enumerate(known) if q]
-        if nonempty:
-            ids, scores = self.bm25.retrieve(
-                [known[i] for i in nonempty], k=k, show_progress=False, n_threads=1
-            )
-            for row, i in enumerate(nonempty):
-                found[i] = ids[row][scores[row] > 0].astype(np.int64)
-        return found
+def search_claims(
+    text: str, claims: pa.Table | None = None, top: int = 5,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> list[dict]:  # fmt: skip
+    """The ``top`` claims of ``claims`` (or of the workspace behind ``con``) closest to one
+    text, with probability and stance: a quick look-up, no floor applied."""
+    index = _cached_index(con, workspace_claims(con)) if con is not None else ClaimIndex(claims)
+    table = index.claims
+    found = []
+    for candidate in rank_claims(index, [text], top=top)[0]:
+        claim = table.column("claim")[candidate.claim].as_py()
+        judged = stance(text, claim)
+        found.append({"rank": candidate.rank, "score": candidate.probability,
+                      "stance": judged.stance, "stance_cue": judged.cue, "claim": claim,
+                      "claim_id": table.column("claim_id")[candidate.claim].as_py(),
+                      "url": table.column("url")[candidate.claim].as_py()})  # fmt: skip
+    return found
 
 
 def workspace_claims(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -339,15 +133,13 @@ def workspace_claims(con: duckdb.DuckDBPyConnection) -> pa.Table:
     if not added:
         return bundled
     extra = con.sql("SELECT * FROM claim_catalogue_added ORDER BY claim_id").to_arrow_table()
-    return pa.concat_tables([bundled, extra.cast(CATALOGUE_SCHEMA)])
+    return pa.concat_tables([bundled, as_catalogue(extra)])
 
 
 def add_claims(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> int:
     """Keep ``claims`` in the workspace (replacing earlier rows of the same claim_id)."""
     if has_table(con, "claim_catalogue_added"):
-        kept = (
-            con.sql("SELECT * FROM claim_catalogue_added").to_arrow_table().cast(CATALOGUE_SCHEMA)
-        )
+        kept = as_catalogue(con.sql("SELECT * FROM claim_catalogue_added").to_arrow_table())
         new_ids = set(claims.column("claim_id").to_pylist())
         old = [r for r in kept.to_pylist() if r["claim_id"] not in new_ids]
         claims = pa.concat_tables([pa.Table.from_pylist(old, schema=CATALOGUE_SCHEMA), claims])
@@ -360,13 +152,15 @@ MATCH_SCHEMA = pa.schema(
         ("kind", pa.string()),  # post or article
         ("text_key", pa.uint64()),  # posts: every post with this normalised text matches
         ("article_id", pa.string()),
-        ("evidence", pa.string()),  # the post text, or the article sentence
+        ("evidence", pa.string()),  # the post text, or the article sentence or clause
         ("claim_id", pa.string()),
-        ("score", pa.float64()),
+        ("rank", pa.int32()),  # of the claim among the text's candidates, 1 = best
+        ("score", pa.float64()),  # probability that the text states the claim
+        ("stance", pa.string()),  # asserts, refutes or reports
+        ("stance_cue", pa.string()),  # the words that decided the stance
+        ("status", pa.string()),  # match or suggested (asserts only), refutes, reports
         ("cosine", pa.float64()),  # USE
         ("coverage", pa.float64()),
-        ("meaning", pa.float64()),  # e5 similarity (pass 3)
-        ("status", pa.string()),  # match or suggested
     ]
 )
 
@@ -375,26 +169,30 @@ def match_claims(
     con: duckdb.DuckDBPyConnection,
     config: ClaimMatchConfig | None = None,
     index: ClaimIndex | None = None,
+    on_progress: OnProgress | None = None,
 ) -> int:
     """Create ``claim_matches`` (see ``MATCH_SCHEMA``) and ``claim_catalogue`` (the claims
-    searched); return how many posts and articles matched."""
+    searched); return how many posts and articles matched or mention a claim."""
     config = config or ClaimMatchConfig()
     index = index or _cached_index(con, workspace_claims(con))
     items = _queries(con, config)
-    texts = [text for *_, text in items]
-    keep = index.prefilter(texts, config) if texts else np.zeros(0, dtype=bool)
+    texts = [item[3] for item in items]
+    keep = (
+        index.prefilter(texts, config.prefilter_similarity, config.prefilter_coverage)
+        if texts else np.zeros(0, dtype=bool)
+    )  # fmt: skip
     kept = [item for item, passed in zip(items, keep, strict=True) if passed]
     log.info("Claims: %d of %d texts pass the first pass", len(kept), len(items))
-    found = index.search([text for *_, text in kept], config)
-    rows = []
+    dates = np.array([item[5] for item in kept], dtype="datetime64[D]")
+    found = rank_claims(index, [item[3] for item in kept], dates, config.top, config.suggest,
+                        config.candidates, on_progress)  # fmt: skip
     ids = index.claims.column("claim_id").to_pylist()
-    for (kind, key, article, text), matches in zip(kept, found, strict=True):
-        for claim, score, cosine, cov, meaning in matches:
-            rows.append({"kind": kind, "text_key": key, "article_id": article, "evidence": text,
-                         "claim_id": ids[claim], "score": round(score, 4),
-                         "cosine": round(cosine, 4), "coverage": round(cov, 4),
-                         "meaning": None if np.isnan(meaning) else round(meaning, 4),
-                         "status": "match" if score >= config.confirm else "suggested"})  # fmt: skip
+    statements = index.claims.column("claim").to_pylist()
+    rows = [
+        _row(item, candidate, ids, statements, config)
+        for item, candidates in zip(kept, found, strict=True)
+        for candidate in candidates
+    ]
     store_arrow(con, "claim_catalogue", _with_vectors(index))
     store_arrow(con, "claim_sentence_matches", pa.Table.from_pylist(rows, schema=MATCH_SCHEMA))
     con.execute(_BEST_PER_ITEM)
@@ -403,38 +201,45 @@ def match_claims(
     ).fetchall()[0][0]
 
 
+def _row(item: tuple, candidate: Candidate, ids: list[str], statements: list[str],
+         config: ClaimMatchConfig) -> dict:  # fmt: skip
+    kind, key, article, text, frame, _ = item
+    judged = stance(text, statements[candidate.claim], frame)
+    if judged.stance != "asserts":
+        status = judged.stance
+    else:
+        status = "match" if candidate.probability >= config.confirm else "suggested"
+    return {"kind": kind, "text_key": key, "article_id": article, "evidence": text,
+            "claim_id": ids[candidate.claim], "rank": candidate.rank,
+            "score": round(candidate.probability, 4), "stance": judged.stance,
+            "stance_cue": judged.cue, "status": status, "cosine": round(candidate.cosine, 4),
+            "coverage": round(candidate.coverage, 4)}  # fmt: skip
+
+
 # How the stored claim vectors were made: a workspace whose vectors were made otherwise
 # (by an older infoops) has them encoded again.
-VECTORS_RECIPE = (
-    "use: text + text with keywords; e5: text as query and passage + text with keywords"
-)
-_VECTOR_COLUMNS = ["vector", "meaning", "vectors_recipe"]
+VECTORS_RECIPE = "use: claim + claim with context and keywords, as sentences"
+_VECTOR_COLUMNS = ["vector", "vectors_recipe"]
 
 
 def _with_vectors(index: ClaimIndex) -> pa.Table:
-    """The index's claims with their USE and e5 vectors and the recipe that made them."""
-    catalogue = index.claims
-    vectors = {"vector": (index.vectors, DIMENSIONS), "meaning": (index.meanings, E5_DIMENSIONS)}
-    for name, (values, width) in vectors.items():
-        flat = pa.array(values.astype(np.float32).ravel())
-        catalogue = catalogue.append_column(name, pa.FixedSizeListArray.from_arrays(flat, width))
+    """The index's claims with their USE vectors and the recipe that made them."""
+    flat = pa.array(index.vectors.astype(np.float32).ravel())
+    catalogue = index.claims.append_column(
+        "vector", pa.FixedSizeListArray.from_arrays(flat, DIMENSIONS)
+    )
     recipe = pa.array([VECTORS_RECIPE] * catalogue.num_rows, pa.string())
     return catalogue.append_column("vectors_recipe", recipe)
 
 
 def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimIndex:
     """An index whose claim vectors come from the workspace's last run when the claims and
-    the recipe are the same (USE takes two minutes for 11,000 claims, e5 a minute per
-    1,000)."""
+    the recipe are the same (USE takes minutes for a catalogue of 10,000 claims)."""
     stored = _stored_catalogue(con, claims)
     if stored is None:
         return ClaimIndex(claims)
-    vectors, meanings = (
-        stored.column(name).combine_chunks().flatten().to_numpy().astype(np.float32)
-        for name in ("vector", "meaning")
-    )
-    return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS),
-                      meanings=meanings.reshape(-1, E5_DIMENSIONS))  # fmt: skip
+    vectors = stored.column("vector").combine_chunks().flatten().to_numpy()
+    return ClaimIndex(claims, vectors=vectors.astype(np.float32).reshape(-1, DIMENSIONS))
 
 
 def _stored_catalogue(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> pa.Table | None:
@@ -447,37 +252,43 @@ def _stored_catalogue(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> pa.Ta
         return None
     if stored.column("vectors_recipe").unique().to_pylist() != [VECTORS_RECIPE]:
         return None
-    same = stored.drop_columns(_VECTOR_COLUMNS).cast(CATALOGUE_SCHEMA).equals(claims)
+    same = as_catalogue(stored).equals(claims)
     return stored if same else None
 
 
 # An article keeps, per claim, its best sentence.
 _BEST_PER_ITEM = """
 CREATE OR REPLACE TABLE claim_matches AS
-SELECT * EXCLUDE (rank) FROM (
+SELECT * EXCLUDE (sentence_rank) FROM (
     SELECT *, row_number() OVER (PARTITION BY kind, text_key, article_id, claim_id
-                                 ORDER BY score DESC, evidence) AS rank
+                                 ORDER BY score DESC, evidence) AS sentence_rank
     FROM claim_sentence_matches)
-WHERE rank = 1
+WHERE sentence_rank = 1
 ORDER BY kind, text_key, article_id, score DESC, claim_id;
 DROP TABLE claim_sentence_matches;
 """
 
 
 def _queries(con: duckdb.DuckDBPyConnection, config: ClaimMatchConfig) -> list[tuple]:
-    """(kind, text_key, article_id, text): distinct post texts, article titles and sentences."""
+    """(kind, text_key, article_id, text, frame, date): distinct post texts (first posted
+    on ``date``), article titles, sentences and reported clauses; ``frame`` is the sentence
+    a clause was taken from."""
     posts = con.execute(
-        """SELECT 'post', text_key, NULL, any_value(text ORDER BY rowid) FROM posts
+        """SELECT 'post', text_key, NULL, any_value(text ORDER BY rowid), NULL,
+                  min(created_at)::DATE::VARCHAR FROM posts
            WHERE text_key IS NOT NULL AND length(text) >= 20
            GROUP BY text_key ORDER BY text_key"""
     ).fetchall()
     items = [p for p in posts if len(words(p[3])) >= config.min_words]
-    for article_id, title, text in con.execute(
-        "SELECT article_id, title, text FROM articles ORDER BY article_id"
+    for article_id, title, text, published in con.execute(
+        """SELECT article_id, title, text, published_at::DATE::VARCHAR FROM articles
+           ORDER BY article_id"""
     ).fetchall():
-        pieces = ([title] if title else []) + split_sentences(text)
-        pieces += [clause for piece in pieces for clause in _REPORTED.split(piece)[1:]]
-        for piece in dict.fromkeys(pieces):
+        pieces = {piece: None for piece in ([title] if title else []) + split_sentences(text)}
+        for sentence in list(pieces):
+            for clause in _REPORTED.split(sentence)[1:]:
+                pieces.setdefault(clause, sentence)
+        for piece, frame in pieces.items():
             if len(words(piece)) >= config.min_words:
-                items.append(("article", None, article_id, piece))
+                items.append(("article", None, article_id, piece, frame, published))
     return items

@@ -42,6 +42,7 @@ export async function claimsView() {
       ["Claim", (k) => link(route("claim", k.claim_id), k.claim)],
       ["Catalogue", (k) => k.catalogue], ["Date", (k) => k.date],
       ["Matched", (k) => fmtNumber(k.matched), "num"], ["Suggested", (k) => fmtNumber(k.suggested), "num"],
+      ["Refuting", (k) => fmtNumber(k.refuting), "num"], ["Reporting", (k) => fmtNumber(k.reporting), "num"],
       ["Articles", (k) => fmtNumber(k.articles), "num"],
     ], list, { onRow: (k) => { location.hash = route("claim", k.claim_id); }, empty: "No claim matches: run 'infoops claims match' (or 'infoops run')." })));
 }
@@ -57,14 +58,16 @@ export async function claimView(ctx, id) {
       ["Source", external(k.url, k.url)], ["Catalogue", k.catalogue], ["Date", k.date],
       ["Rating", k.rating], ["Countries", k.countries], ["Languages", k.languages], ["Keywords", k.keywords],
     ].filter(([, v]) => v)),
-    el("p", { class: "muted" }, "'match': the post states the claim; 'suggested': similar, check by reading.")),
+    el("p", { class: "muted" }, "'match': the post states the claim; 'suggested': it may, check by reading; 'refutes' and 'reports': the post denies the claim or attributes it to someone, with the words that decided it.")),
     section(`Posts (${found.posts.length})`, table([
       ["Status", (p) => chip(p.status, p.status === "match" ? "warn" : "")], ["Score", (p) => p.score, "num"],
+      ["Stance cue", (p) => p.stance_cue],
       ["Time", (p) => fmtTime(p.created_at)], ["Account", (p) => accountLink(p.account_id, p.account_name)],
       ["Campaign", (p) => campaignLink(p.campaign_id)], ["Text", (p) => postText(p.text), "text"],
     ], found.posts, { class: "data posts" })),
     found.articles.length ? section(`Articles (${found.articles.length})`, table([
-      ["Status", (a) => a.status], ["Score", (a) => a.score, "num"],
+      ["Status", (a) => a.status], ["Score", (a) => a.score, "num"], ["Stance cue", (a) => a.stance_cue],
+      ["Sentence", (a) => a.evidence, "text"],
       ["Article", (a) => link(route("article", a.article_id), a.title || a.url || a.article_id)],
       ["Published", (a) => fmtTime(a.published_at)],
     ], found.articles)) : null);
