@@ -42,6 +42,7 @@ import pandas as pd
 import Stemmer
 
 from infoops.detectors.claims._catalogue import bundled_claim_vectors, bundled_claims
+from infoops.detectors.claims._claims import _REPORTED
 from infoops.text._embed import shared_translation_encoder
 
 COLUMNS = ["pair_id", "source", "text_id", "language", "text", "claim_id", "catalogue",
@@ -209,9 +210,17 @@ def ira_pairs(data: Path, claims: pd.DataFrame, bm25: Bm25, vectors: np.ndarray,
     return english_rows + pick(rows, IRA_OTHER, cap=IRA_OTHER // 3)
 
 
-LANGUAGE_CODES = {"English": "en", "Russian": "ru", "German": "de", "Ukrainian": "uk",
-                  "Italian": "it", "French": "fr", "Spanish": "es", "Arabic": "ar",
-                  "LANGUAGE UNDEFINED": "und"}  # the archive's language field, as ISO codes
+LANGUAGE_CODES = {
+    "English": "en",
+    "Russian": "ru",
+    "German": "de",
+    "Ukrainian": "uk",
+    "Italian": "it",
+    "French": "fr",
+    "Spanish": "es",
+    "Arabic": "ar",
+    "LANGUAGE UNDEFINED": "und",
+}  # the archive's language field, as ISO codes
 
 
 def ira_row(tweet, claim, score: float, language: str | None) -> dict:
@@ -234,7 +243,7 @@ def sentences_of(text: str) -> list[str]:
 
 
 def news_pairs(data: Path, claims: pd.DataFrame, vectors: np.ndarray, bm25: Bm25) -> list[dict]:
-    rows, lexical = [], []
+    rows, lexical, reported = [], [], []
     for path in sorted((data / "news").glob("*.txt")):
         sentences = [s for s in sentences_of(path.read_text(encoding="utf-8"))
                      if len(s.split()) >= 5]  # fmt: skip
@@ -256,6 +265,21 @@ def news_pairs(data: Path, claims: pd.DataFrame, vectors: np.ndarray, bm25: Bm25
                 claim = claims.iloc[int(near[number, 0])]
                 lexical.append({**pair, "score": 0.0, "claim_id": claim["claim_id"],
                                 "claim": claim["claim"], "note": "bm25 neighbour"})  # fmt: skip
+                paired.add(int(near[number, 0]))
+            # As infoops' matcher does, the clause after the last reporting verb ("alleging
+            # that Ukraine interfered") is matched on its own as well.
+            verbs = list(_REPORTED.finditer(sentence))
+            clause = sentence[verbs[-1].end() :] if verbs else ""
+            if len(clause.split()) >= 3:
+                reported.append((pair, clause, paired))
+    if reported:
+        found, scores = e5_top([clause for _, clause, _ in reported], vectors, 1)
+        for (pair, _, paired), index, score in zip(reported, found[:, 0], scores[:, 0],
+                                                   strict=True):  # fmt: skip
+            if score >= SEED_FLOOR and int(index) not in paired:
+                claim = claims.iloc[int(index)]
+                lexical.append({**pair, "score": float(score), "claim_id": claim["claim_id"],
+                                "claim": claim["claim"], "note": "matched on the reported clause"})  # fmt: skip
     return rows + lexical
 
 
