@@ -49,6 +49,10 @@ COLUMNS = ["pair_id", "source", "text_id", "language", "text", "claim_id", "cata
            "claim", "label", "split", "note"]  # fmt: skip
 IRA_ENGLISH = 110  # English IRA tweets kept
 IRA_OTHER = 40  # non-English IRA tweets kept
+IRA_REPORTING = 25  # further English tweets that attribute (says, claims, according to...)
+IRA_REPORTING_OTHER = 20  # and non-English (mostly Russian) headlines that attribute
+ATTRIBUTING_RU = re.compile(r"заяв|сообщ|по словам|счита|утвержда|обвин|назва|пишет|говори|"
+                            r"призна|отрица|^[^\s:/]{3,}(?: [^\s:/]+)?:\s", re.IGNORECASE)  # fmt: skip
 IRA_RERANKED = 1000  # English tweets re-scored with e5 (those sharing the most IDF weight)
 IRA_OTHER_ENCODED = 2500  # non-English sampled tweets encoded with e5 (the slow step)
 TOPIC_CAP = 14
@@ -56,6 +60,13 @@ COVERAGE = 0.6  # IDF-weighted share of a claim's terms an English tweet must ho
 SEED_TOP = 2  # claims per seed-article sentence
 SEED_FLOOR = 0.875  # e5 cosine a seed sentence's claim needs
 WMT_PER_LANGUAGE = {"uk": 30, "de": 12, "ja": 8, "en": 12}
+WMT_REPORTING = 10  # further attributed sentences per language
+WMT_ATTRIBUTING = {
+    "uk": r"заяв|каже|кажуть|сказав|повідом|за словами|стверджу|звинувач|запевня|вважа",
+    "de": r"sagte|sagt|erklärt|laut|zufolge|behaupt|vorwirft|wirft|warf|bestreit",
+    "en": r"\bsays?\b|\bsaid\b|claim|accus|denie|according to|warn|insist|alleg",
+    "ja": r"によると|と述べ|と語っ|と主張|と発表|と報告|としている",
+}
 WMT_ENCODED = 600  # topical sentences encoded per language, at most
 WMT_FLOOR = 0.84
 CHECKTHAT_RELEVANT = 90
@@ -64,6 +75,9 @@ CHECKTHAT_DEBUNKING = 40  # further relevant pairs whose tweet has a debunking w
 DEBUNKING = re.compile(r"fact.?check|\bfake|\bfalse|hoax|debunk|not true|\bmyth|misleading|"
                        r"\bno evidence|photoshop|\bsatire|\bdoctored|\brumou?r|\bisn.t true|\blie\b",
                        re.IGNORECASE)  # fmt: skip
+CHECKTHAT_REPORTING = 30  # and whose tweet attributes what it says (news reports of a claim)
+REPORTING = re.compile(r"\b(?:says|said|claims?|claimed|according to|reportedly|alleg\w*|"
+                       r"report(?:s|ed)? that|accus\w*|rumou?r)\b", re.IGNORECASE)  # fmt: skip
 TOPICS = {
     "elections": r"election|vote|voter|ballot|electoral|выбор",
     "ukraine": r"ukrain|kiev|kyiv|donbas|донбас|украин|киев|poroshenko|порошенк",
@@ -201,13 +215,26 @@ def ira_pairs(data: Path, claims: pd.DataFrame, bm25: Bm25, vectors: np.ndarray,
     for row, vector in zip(rows, encoded, strict=True):
         row["score"] = float(vector @ vectors[row["index"]])
     english_rows = pick(rows, IRA_ENGLISH)
+    # Attributed tweets (headlines that say who says what) are rare at the top: the next
+    # IRA_REPORTING of them, one per claim, appended after the rest so that ids stay.
+    taken = {r["text_id"] for r in english_rows} | {r["claim_id"] for r in english_rows}
+    attributed = [r for r in rows if REPORTING.search(r["text"])
+                  and r["text_id"] not in taken and r["claim_id"] not in taken]  # fmt: skip
+    attributed = pick(attributed, IRA_REPORTING, cap=IRA_REPORTING)
     other = tweets[~tweets["language"].isin(["English", "Unknown"])]
     other = other.iloc[np.argsort([digest(t) for t in other["text_id"]])[:IRA_OTHER_ENCODED]]
     found, scores = e5_top(other["content"].map(lambda c: _LINKS.sub(" ", c)).tolist(), vectors, 1)
     rows = [ira_row(tweet, claims.iloc[int(index)], float(score), None)
             for (_, tweet), index, score in zip(other.iterrows(), found[:, 0], scores[:, 0],
                                                 strict=True)]  # fmt: skip
-    return english_rows + pick(rows, IRA_OTHER, cap=IRA_OTHER // 3)
+    other_rows = pick(rows, IRA_OTHER, cap=IRA_OTHER // 3)
+    # Likewise the next IRA_REPORTING_OTHER headlines that attribute ("Лавров: ...",
+    # "... заявил, что ..."), one per claim.
+    taken = {r["text_id"] for r in other_rows} | {r["claim_id"] for r in other_rows}
+    rest = [r for r in rows if ATTRIBUTING_RU.search(r["text"])
+            and r["text_id"] not in taken and r["claim_id"] not in taken]  # fmt: skip
+    attributed += pick(rest, IRA_REPORTING_OTHER, cap=IRA_REPORTING_OTHER)
+    return english_rows + other_rows + attributed
 
 
 LANGUAGE_CODES = {
@@ -307,7 +334,7 @@ def wmt_sentences(path: Path) -> list[dict]:
 
 
 def wmt_pairs(data: Path, claims: pd.DataFrame, vectors: np.ndarray) -> list[dict]:
-    kept = []
+    kept, attributed = [], []
     for path in sorted((data / "translations").glob("wmttest2022.*.all.xml.gz")):
         sentences = wmt_sentences(path)
         language = sentences[0]["language"] if sentences else None
@@ -331,8 +358,14 @@ def wmt_pairs(data: Path, claims: pd.DataFrame, vectors: np.ndarray) -> list[dic
                          "language": language, "text": sentence["text"], "score": float(score),
                          "claim_id": claim["claim_id"], "catalogue": "euvsdisinfo",
                          "claim": claim["claim"], "topic": language, "note": note})  # fmt: skip
-        kept += pick(rows, WMT_PER_LANGUAGE[language], cap=WMT_PER_LANGUAGE[language])
-    return kept
+        chosen = pick(rows, WMT_PER_LANGUAGE[language], cap=WMT_PER_LANGUAGE[language])
+        kept += chosen
+        # Sentences that say who says what (news reports of a claim), appended at the end.
+        says = re.compile(WMT_ATTRIBUTING[language], re.IGNORECASE)
+        taken = {r["text_id"] for r in chosen}
+        rest = [r for r in rows if r["text_id"] not in taken and says.search(r["text"])]
+        attributed += pick(rest, WMT_REPORTING, cap=WMT_REPORTING)
+    return kept + attributed
 
 
 def checkthat_pairs(data: Path) -> list[dict]:
@@ -347,12 +380,16 @@ def checkthat_pairs(data: Path) -> list[dict]:
     qrels = qrels[qrels["tweet_id"].isin(text_of) & qrels["vclaim_id"].isin(claim_of)]
     qrels = qrels.iloc[np.argsort([digest(t) for t in qrels["tweet_id"]], kind="stable")]
     qrels = qrels.drop_duplicates("tweet_id")
-    # The first CHECKTHAT_RELEVANT in hash order, then (so that denials are not rare) the
-    # next CHECKTHAT_DEBUNKING whose tweet holds a debunking word; appended after the
-    # BM25 neighbours so that the earlier pair ids stay.
+    # The first CHECKTHAT_RELEVANT in hash order, then (so that denials and reports are not
+    # rare) the next CHECKTHAT_DEBUNKING whose tweet holds a debunking word and the next
+    # CHECKTHAT_REPORTING of the rest that attribute; appended after the BM25 neighbours
+    # so that the earlier pair ids stay.
     rest = qrels.iloc[CHECKTHAT_RELEVANT:]
     debunking = rest[rest["tweet_id"].map(lambda t: bool(DEBUNKING.search(text_of[t])))]
     debunking = debunking.head(CHECKTHAT_DEBUNKING)
+    rest = rest[~rest["tweet_id"].isin(debunking["tweet_id"])]
+    reporting = rest[rest["tweet_id"].map(lambda t: bool(REPORTING.search(text_of[t])))]
+    reporting = reporting.head(CHECKTHAT_REPORTING)
     qrels = qrels.head(CHECKTHAT_RELEVANT)
     rows = [{"source": "checkthat2022", "text_id": q.tweet_id, "language": "en",
              "text": " ".join(text_of[q.tweet_id].split()), "claim_id": q.vclaim_id,
@@ -372,7 +409,7 @@ def checkthat_pairs(data: Path) -> list[dict]:
     rows += [{"source": "checkthat2022", "text_id": q.tweet_id, "language": "en",
               "text": " ".join(text_of[q.tweet_id].split()), "claim_id": q.vclaim_id,
               "catalogue": "checkthat2022", "claim": claim_of[q.vclaim_id], "note": ""}
-             for q in debunking.itertuples()]  # fmt: skip
+             for q in pd.concat([debunking, reporting]).itertuples()]  # fmt: skip
     return rows
 
 
