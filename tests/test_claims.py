@@ -146,10 +146,14 @@ def test_stored_claim_vectors_are_reused_only_when_made_the_same_way(monkeypatch
     ws.con.register("made", _claims._with_vectors(made))
     ws.con.execute("CREATE TABLE claim_catalogue AS SELECT * FROM made")
     reused = _claims._cached_index(ws.con, claims)
+
+    def encoded(claims) -> bool:  # no stored vectors given: the index encodes them
+        return set(_claims._cached_index(ws.con, claims)) == {"meaning_encoder"}
+
     assert reused["vectors"].shape == (50, 512) and np.all(reused["meanings"] == 0.25)
-    assert _claims._cached_index(ws.con, bundled_claims().slice(0, 49)) == {}  # other claims
+    assert encoded(bundled_claims().slice(0, 49))  # other claims
     # Vectors of an older infoops (no recipe, or another one) are encoded again.
     ws.con.execute("UPDATE claim_catalogue SET vectors_recipe = 'use: text'")
-    assert _claims._cached_index(ws.con, claims) == {}
+    assert encoded(claims)
     ws.con.execute("ALTER TABLE claim_catalogue DROP COLUMN vectors_recipe")
-    assert _claims._cached_index(ws.con, claims) == {}
+    assert encoded(claims)
