@@ -124,7 +124,7 @@ def create_text_vectors(con: duckdb.DuckDBPyConnection) -> None:
     (``infoops.text._vector_cache``): each distinct text is encoded once per model."""
     con.execute(
         """
-        CREATE TABLE text_vectors (
+        CREATE TABLE IF NOT EXISTS text_vectors (
             model           VARCHAR NOT NULL,
             text_hash       UBIGINT NOT NULL,
             vector          FLOAT[] NOT NULL
@@ -133,6 +133,7 @@ def create_text_vectors(con: duckdb.DuckDBPyConnection) -> None:
 
 
 INPUT_TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")
+CACHE_TABLES = ("text_vectors",)  # kept across runs and stages, read back by them
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ RESULT_TABLES = tuple(
     )
 )  # fmt: skip
 RESULTS_BY_NAME = {table.name: table for table in RESULT_TABLES}
-TABLES = INPUT_TABLES + tuple(RESULTS_BY_NAME)
+TABLES = INPUT_TABLES + CACHE_TABLES + tuple(RESULTS_BY_NAME)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
