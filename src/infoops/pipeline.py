@@ -253,6 +253,7 @@ def run_laundering(
         link_posts_to_articles,
     )
     from .report import write_laundering
+    from .text._vector_cache import CachedEncoder
 
     config = config or LaunderingConfig()
     on_event(Event("laundering", "started"))
@@ -262,7 +263,8 @@ def run_laundering(
     def embedded(done: int, total: int) -> None:
         on_event(Event("laundering", "progress", "embedding articles", done, total))
 
-    groups, changes = find_laundering(articles, config, on_progress=embedded)
+    encoder = CachedEncoder(config.encoder(), ws.con)
+    groups, changes = find_laundering(articles, config, encoder, on_progress=embedded)
     with committed(ws):
         layer.store_arrow(ws.con, "laundering", groups)
         layer.store_arrow(ws.con, "laundering_changes", changes)

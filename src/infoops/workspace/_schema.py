@@ -118,7 +118,22 @@ def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration
+def create_text_vectors(con: duckdb.DuckDBPyConnection) -> None:
+    """Sentence vectors by model and text hash, shared by the stages that embed text
+    (``infoops.text._vector_cache``): each distinct text is encoded once per model."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS text_vectors (
+            model           VARCHAR NOT NULL,
+            text_hash       UBIGINT NOT NULL,
+            vector          FLOAT[] NOT NULL
+        )"""
+    )
+
+
 INPUT_TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")
+CACHE_TABLES = ("text_vectors",)  # kept across runs and stages, read back by them
 
 
 @dataclass(frozen=True)
@@ -157,7 +172,7 @@ RESULT_TABLES = tuple(
     )
 )  # fmt: skip
 RESULTS_BY_NAME = {table.name: table for table in RESULT_TABLES}
-TABLES = INPUT_TABLES + tuple(RESULTS_BY_NAME)
+TABLES = INPUT_TABLES + CACHE_TABLES + tuple(RESULTS_BY_NAME)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -38,6 +38,7 @@ from ...text._embed import (
     shared_translation_encoder,
     split_sentences,
 )
+from ...text._vector_cache import CachedEncoder
 
 LAUNDERING_MODELS = {"e5": shared_translation_encoder, "use": shared_encoder}
 
@@ -129,7 +130,7 @@ def articles_from_table(table: pa.Table, max_sentences: int = 400) -> list[Artic
 def find_laundering(
     articles: list[Article],
     config: LaunderingConfig | None = None,
-    encoder: Encoder | None = None,
+    encoder: Encoder | CachedEncoder | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """Group copies and translations; returns (laundering, changes) tables."""
