@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from infoops.detectors.claims._catalogue import catalogue_digest, read_claim_file
 from infoops.detectors.claims._index import ClaimIndex, screen_vectors
@@ -87,9 +88,13 @@ def mean_ap(run: dict[str, list[str]], judged: dict[str, set[str]], k: int = 5) 
     return float(np.mean([average_precision(run.get(q, []), r, k) for q, r in judged.items()]))
 
 
-def index_for(folder: Path) -> ClaimIndex:
-    """The catalogue's index; its USE vectors are cached under ~/.cache (they take minutes)."""
+def index_for(folder: Path, context: bool = True) -> ClaimIndex:
+    """The catalogue's index (without the claims' context when ``context`` is False); its
+    USE vectors are cached under ~/.cache (they take minutes)."""
     claims = read_claim_file(catalogue_file(folder))
+    if not context:
+        column = claims.schema.get_field_index("context")
+        claims = claims.set_column(column, "context", pa.nulls(claims.num_rows, pa.string()))
     key = hashlib.sha256(catalogue_digest(claims).encode()).hexdigest()[:16]
     path = CACHE / f"checkthat-use-{key}.npy"
     if path.exists():

@@ -223,6 +223,42 @@ def test_stored_claim_vectors_are_reused_only_when_made_the_same_way(monkeypatch
     assert _claims._cached_index(ws.con, claims) == {}
 
 
+def test_checkthat_style_catalogue_added_and_matched_with_stance(tmp_path):
+    """A fact-checker's catalogue in CheckThat!'s columns (compressed) is added as it is;
+    a post stating its claim is a match, a post debunking it refutes it."""
+    import gzip
+
+    with gzip.open(tmp_path / "vclaims.csv.gz", "wt", encoding="utf-8") as handle:
+        handle.write(
+            "vclaim_id,vclaim,title,subtitle,page_url,date\n"
+            "vclaim-1,Ballots in Maricopa County were printed with invisible ink to void votes.,"
+            "Were Maricopa Ballots Printed With Invisible Ink?,A rumor spread after the count.,"
+            ",12 November 2020\n"
+            "vclaim-2,A video shows a shark swimming on a flooded highway in Houston.,"
+            "Shark on a Houston Highway?,An old photoshopped picture.,,28 August 2017\n"
+        )
+    posts = Posts()
+    posts.add("a1", 0, "Maricopa county printed ballots with invisible ink so our votes get "
+                       "voided, share before they delete this")  # fmt: skip
+    posts.add("a2", 60, "Fact check: false, Maricopa ballots were not printed with invisible "
+                        "ink, officials say the rumor is baseless")  # fmt: skip
+    ws = posts.workspace(tmp_path)
+    path = tmp_path / "case.duckdb"
+    ws.con.execute(f"ATTACH '{path}' AS disk; COPY FROM DATABASE memory TO disk; DETACH disk")
+    ws.close()
+    runner = CliRunner()
+    added = runner.invoke(app, ["claims", "add", str(tmp_path / "vclaims.csv.gz"), "-w", str(path)])
+    assert added.exit_code == 0 and "2 claim(s) read" in added.output, added.output
+    done = runner.invoke(app, ["claims", "match", "-w", str(path), "--out", str(tmp_path / "o")])
+    assert done.exit_code == 0, done.output
+    with Workspace(path) as ws:
+        rows = dict(ws.sql(
+            """SELECT p.account_id, m.stance FROM claim_matches m JOIN posts p USING (text_key)
+               WHERE m.claim_id = 'vclaim-1'"""
+        ).fetchall())  # fmt: skip
+    assert rows.get("a1") == "asserts" and rows.get("a2") == "refutes", rows
+
+
 def test_cli_search_prints_ranked_claims_with_stance():
     done = CliRunner().invoke(app, ["claims", "search", "Ukraine interfered in the US elections",
                                     "--top", "3"])  # fmt: skip

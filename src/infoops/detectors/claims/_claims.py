@@ -35,7 +35,7 @@ from ...text._static_embed import words
 from ...workspace._tables import has_table, store_arrow
 from ._catalogue import CATALOGUE_SCHEMA, as_catalogue, bundled_claims
 from ._index import ClaimIndex
-from ._ranker import shipped_ranker
+from ._ranker import shipped_rankers
 from ._stance import stance
 
 # Share of reported posts that state their claim on a real stream: the IRA archive,
@@ -87,13 +87,13 @@ def rank_claims(
 ) -> list[list[Candidate]]:
     """Per text, its ``top`` most probable claims at or above ``floor``, best first (ties by
     catalogue row); ``dates`` (datetime64[D], NaT where unknown) when each was posted."""
-    ranker = shipped_ranker()
+    rankers = shipped_rankers()
     block = max(64, min(2048, 20_000_000 // max(1, len(index))))
     found: list[list[Candidate]] = []
     for start in range(0, len(texts), block):
         part = slice(start, start + block)
         pairs = index.pairs(texts[part], None if dates is None else dates[part], candidates)
-        probability = ranker.probability(pairs.features)
+        probability = rankers.probability(pairs.features, index.has_context[pairs.claim])
         order = np.lexsort((pairs.claim, -probability, pairs.text))
         per_text: list[list[Candidate]] = [[] for _ in texts[start : start + block]]
         for i in order:

@@ -164,6 +164,7 @@ class ClaimIndex:
         self._names = [names(t) for t in full]
         self._claim_words = [words(t) for t in texts]
         self._dates = _days(claims.column("date").to_pylist())
+        self.has_context = np.array([bool(c) for c in claims.column("context").to_pylist()], bool)
         self.vectors = self._screen() if vectors is None else vectors
 
     def __len__(self) -> int:

@@ -1,11 +1,14 @@
 """The probability that a text states a catalogue claim, from the pair's features.
 
-A logistic model over ``FEATURES`` (standardised), fitted by
-``benchmarks/train_claim_ranker.py`` on the CheckThat! 2022 2A training tweets and
-their Snopes claims; its weights, the data they were fitted on and their scores
-are in ``data/claim_ranker.json``. A logistic model rather than boosted trees: on
-that benchmark it ranks as well, its output is a probability, and its few numbers
-read the same in any library version.
+Two logistic models over ``FEATURES`` (standardised), fitted by
+``benchmarks/train_claim_ranker.py``: one for claims that come with context (a
+fact-check's headline and summary, as in CheckThat! 2022's Snopes claims), one for
+claims that are one sentence (EUvsDisinfo's titles), because the same similarity
+means different things against three sentences and against one: a single model
+fitted on both ranked each worse. Weights, the data they were fitted on and their
+scores are in ``data/claim_ranker.json``. Logistic models rather than boosted
+trees: on CheckThat! they rank as well, their output is a probability, and their
+few numbers read the same in any library version.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ class Ranker:
         linear = ((features - self.mean) / self.scale) @ self.weights + self.intercept
         return 1 / (1 + np.exp(-np.clip(linear, -50, 50)))
 
-    def write(self, path: Path) -> None:
-        document = {
+    def as_dict(self) -> dict:
+        return {
             "features": list(self.features),
             "mean": [round(float(v), 6) for v in self.mean],
             "scale": [round(float(v), 6) for v in self.scale],
@@ -46,11 +49,9 @@ class Ranker:
             "intercept": round(float(self.intercept), 6),
             "provenance": self.provenance,
         }
-        path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
-def read_ranker(text: str) -> Ranker:
-    document = json.loads(text)
+def _ranker(document: dict) -> Ranker:
     if tuple(document["features"]) != FEATURES:
         raise ValueError(f"ranker features {document['features']} are not {list(FEATURES)}")
     return Ranker(
@@ -63,6 +64,28 @@ def read_ranker(text: str) -> Ranker:
     )
 
 
+@dataclass(frozen=True)
+class Rankers:
+    """The model for claims with context and the one for one-sentence claims."""
+
+    context: Ranker
+    claim_only: Ranker
+
+    def probability(self, features: np.ndarray, has_context: np.ndarray) -> np.ndarray:
+        """P(text states claim) per pair; ``has_context`` says which model scores it."""
+        return np.where(has_context, self.context.probability(features),
+                        self.claim_only.probability(features))  # fmt: skip
+
+    def write(self, path: Path) -> None:
+        document = {"context": self.context.as_dict(), "claim_only": self.claim_only.as_dict()}
+        path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def read_rankers(text: str) -> Rankers:
+    document = json.loads(text)
+    return Rankers(_ranker(document["context"]), _ranker(document["claim_only"]))
+
+
 @cache
-def shipped_ranker() -> Ranker:
-    return read_ranker((files("infoops.detectors.claims") / "data" / _SHIPPED).read_text("utf-8"))
+def shipped_rankers() -> Rankers:
+    return read_rankers((files("infoops.detectors.claims") / "data" / _SHIPPED).read_text("utf-8"))

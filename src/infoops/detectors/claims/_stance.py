@@ -3,9 +3,9 @@
 A matcher measures topic; a fact-checker needs to know whether a post *states* a
 debunked claim or debunks it. Rules over the words of the text's own voice decide:
 
-- ``reports``: the text attributes the statement to someone else or keeps it at a
-  distance ("Lavrov claimed ...", "a discredited theory alleging that ...",
-  "according to ...", "so-called"), so it does not take the claim on;
+- ``reports``: the text keeps the statement at a distance ("a discredited theory
+  alleging that ...", "so-called", "purported"), or attributes it to someone else
+  ("Lavrov claimed ...", "according to ...") without a debunking word of its own;
 - otherwise the text's polarity is compared with the claim's: a text is negated
   when it carries a debunking word ("hoax", "fact check", "fake", "no evidence"), or
   a negation ("not", "never") in the clause that shares most words with the claim;
@@ -34,54 +34,62 @@ def _words(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])", re.IGNORECASE)
 
 
-_ATTRIBUTION = _words(
-    # English: someone else's words, or a distance the writer keeps from them
-    r"(?:he|she|they|it|who|which)\s+(?:said|says|claimed|claims|alleged|alleges|insisted|"
-    r"argued|argues|suggested|suggests|asserted|asserts)",
-    r"claim(?:ed|s|ing)?\s+that",
+# A distance the writer keeps from the statement: it is reported, even when called false.
+_DISTANCED = _words(
     r"alleg(?:ing|ed|es|edly|ation|ations)",
-    r"according\s+to",
-    r"reportedly",
     r"purported(?:ly)?",
     r"so-called",
     r"supposed(?:ly)?",
     r"(?:conspiracy\s+)?theor(?:y|ies)\s+(?:that|promoted|alleging|which|claiming)",
     r"(?:a|the)\s+(?:discredited|debunked|false|baseless|bogus)\s+\w+",
+    r"(?:discredited|debunked|false|baseless|bogus|unfounded|unproven)\s+(?:claims?|theor(?:y|ies)|"
+    r"allegations?|narratives?|rumou?rs?|conspiracy|reports?)",
     r"narrative\s+that",
-    r"rumou?rs?\s+(?:that|of)",
+    r"якобы",
+    r"нібито",
+    r"angeblich",
+    r"prétendu(?:e|s)?",
+    r"supuesta(?:mente)?",
+    r"presunt[oa]",
+    r"suposta(?:mente)?",
+    r"rzekomo",
+)
+# Someone else's words.
+_ATTRIBUTION = _words(
+    r"(?:he|she|they|it|who|which)\s+(?:said|says|claimed|claims|alleged|alleges|insisted|"
+    r"argued|argues|suggested|suggests|asserted|asserts)",
+    r"claim(?:ed|s|ing)?\s+that",
+    r"according\s+to",
+    r"reportedly",
+    r"rumou?rs?",
+    r"(?:suggest|believ|warn|assur|argu)(?:s|es|ed|e)?\s+that",
     r"told\s+(?:reporters|journalists|the\s+\w+)",
     r"insist(?:s|ed)",
     r"accus(?:es|ed|ing)",
     r"speculation",
     r"(?:said|says|wrote|tweeted|stated)\s*[:,]",
+    r"(?:Moscow|Kremlin|Kyiv|Kiev|Washington|Beijing|Brussels|officials?|ministry|spokes\w+)\s+"
+    r"(?:says|said|claims|claimed|insists|insisted|argues|argued|warns|warned|believes)",
     r"[,.]\"?\s*(?:he|she|they)\s+(?:said|claimed|added|wrote)",
     # other languages
-    r"якобы",
-    r"нібито",
     r"по\s+словам",
     r"по\s+словах",
     r"заяв(?:ил|ила|или|ляет|ив|ила|или)",
     r"утвержда(?:ет|ют|л|ла)",
-    r"angeblich",
     r"laut",
     r"behaupte(?:t|te|n)",
     r"sagte",
     r"selon",
-    r"prétendu(?:e|s)?",
     r"a\s+déclaré",
     r"según",
-    r"supuesta(?:mente)?",
     r"afirmó",
     r"secondo",
-    r"presunt[oa]",
     r"segundo",
-    r"suposta(?:mente)?",
     r"według",
-    r"rzekomo",
 )
 _NEGATION = _words(
     r"not",
-    r"no",
+    r"no(?!\.?\s*\d)",
     r"never",
     r"nothing",
     r"nobody",
@@ -119,15 +127,13 @@ _NEGATION = _words(
     r"żaden",
 )
 _DEBUNK = _words(
-    r"fake(?:\s+news)?",
+    r"fake(?!\s+news)",
     r"hoax(?:es)?",
     r"debunk(?:s|ed|ing)?",
     r"false(?:ly)?",
     r"untrue",
     r"myth",
     r"lies",
-    r"lie",
-    r"lying",
     r"liars?",
     r"misleading",
     r"fact[\s-]?check(?:ed|ers?)?",
@@ -137,8 +143,7 @@ _DEBUNK = _words(
     r"nonsense",
     r"fabricat\w+",
     r"doctored",
-    r"photoshopped",
-    r"rumou?r",
+    r"photoshop(?:ped)?",
     r"scam",
     r"satire",
     r"conspiracy\s+theor(?:y|ies|ists?)",
@@ -164,6 +169,24 @@ _DEBUNK = _words(
     r"mentira\w*",
     r"fałsz\w*",
     r"kłamstw\w*",
+)
+
+
+# A claim about what someone said ("Trump called global warming a hoax"): a text quoting
+# that person states the claim rather than reporting it.
+_ABOUT_WORDS = _words(
+    r"said",
+    r"says",
+    r"called",
+    r"calls",
+    r"claimed",
+    r"tweeted",
+    r"wrote",
+    r"told",
+    r"quoted",
+    r"stated",
+    r"announced",
+    r"speech",
 )
 
 
@@ -203,10 +226,16 @@ def claim_clause(text: str, claim: str) -> str:
 def stance(text: str, claim: str, frame: str | None = None) -> Stance:
     """How ``text`` (or the sentence ``frame`` it was taken from) treats ``claim``."""
     voice = own_voice(frame or text)
-    attributed = _ATTRIBUTION.search(voice)
-    if attributed:
-        return Stance("reports", attributed.group(0))
+    quoted = bool(_ABOUT_WORDS.search(claim))  # the claim is what someone said
+    distanced = _DISTANCED.search(voice)
+    if distanced and not quoted:
+        return Stance("reports", distanced.group(0))
     debunked = _DEBUNK.search(voice)
+    attributed = _ATTRIBUTION.search(voice)
+    if attributed and not debunked and not quoted:
+        return Stance("reports", attributed.group(0))
+    if quoted:  # negations inside a quoted claim are its content
+        return Stance("refutes", debunked.group(0)) if debunked else Stance("asserts", "")
     text_cue = debunked.group(0) if debunked else negated(claim_clause(voice, claim))
     claim_cue = negated(claim)
     if bool(text_cue) != bool(claim_cue):
