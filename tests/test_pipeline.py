@@ -101,6 +101,26 @@ def test_a_workspace_from_numbered_migrations_is_not_migrated_again(tmp_path):
     assert f"migration:{MIGRATIONS[0][0]}" not in keys  # counted as applied, not re-run
 
 
+def test_claim_matches_of_an_older_infoops_get_the_stance_columns(tmp_path):
+    """A workspace matched before stance existed still opens in the report and dashboard:
+    its matches get empty rank and stance columns, read as asserting."""
+    path = tmp_path / "old.duckdb"
+    with Workspace(path):
+        pass
+    con = duckdb.connect(str(path))
+    con.execute("""CREATE TABLE claim_matches (kind VARCHAR, text_key UBIGINT, article_id VARCHAR,
+                   evidence VARCHAR, claim_id VARCHAR, score DOUBLE, cosine DOUBLE,
+                   coverage DOUBLE, status VARCHAR)""")  # fmt: skip
+    con.execute(
+        "INSERT INTO claim_matches VALUES ('post', 1, NULL, 'x', 'c', 0.9, 0.8, 0.7, 'match')"
+    )
+    con.execute("DELETE FROM infoops_meta WHERE key = 'migration:claim_matches_with_stance'")
+    con.close()
+    with Workspace(path) as ws:
+        row = ws.sql("SELECT status, rank, stance FROM claim_matches").fetchall()
+    assert row == [("match", None, None)]
+
+
 @pytest.mark.parametrize(
     "code",
     [

@@ -366,15 +366,16 @@ def claims_workspace(cli_outputs, tmp_path_factory) -> Path:
                    url VARCHAR, catalogue VARCHAR, rating VARCHAR, countries VARCHAR,
                    keywords VARCHAR, languages VARCHAR, outlets VARCHAR, vector FLOAT[512])""")
     con.execute("""CREATE TABLE claim_matches (kind VARCHAR, text_key UBIGINT, article_id VARCHAR,
-                   evidence VARCHAR, claim_id VARCHAR, score DOUBLE, cosine DOUBLE,
-                   coverage DOUBLE, status VARCHAR)""")  # fmt: skip
+                   evidence VARCHAR, claim_id VARCHAR, rank INTEGER, score DOUBLE,
+                   stance VARCHAR, stance_cue VARCHAR, status VARCHAR, cosine DOUBLE,
+                   coverage DOUBLE)""")  # fmt: skip
     for number, url in enumerate(WEB + NOT_WEB):
         claim_id = f"claim-{number}"
         con.execute("INSERT INTO claim_catalogue VALUES (?, ?, '2020-01-01', ?, 'mine', "
                     "'false', '', '', 'en', '', NULL)", [claim_id, f"Claim {number}", url])  # fmt: skip
         con.execute(
-            """INSERT INTO claim_matches SELECT 'post', text_key, NULL, 'x', ?, 0.9, 0.8, 0.7,
-                      'match'
+            """INSERT INTO claim_matches SELECT 'post', text_key, NULL, 'x', ?, 1, 0.9,
+                      'asserts', '', 'match', 0.8, 0.7
                FROM (SELECT DISTINCT text_key FROM posts WHERE account_id IN
                      (SELECT account_id FROM campaign_accounts WHERE campaign_id = ?)
                      ORDER BY text_key LIMIT 2)""",

@@ -278,7 +278,7 @@ def _claims(con, campaign_id: str, limit: int) -> list[dict]:
                         "max(m.score), any_value(p.text ORDER BY m.score DESC, p.post_id)",
                         joins="JOIN claim_matches m USING (text_key) "
                               "JOIN claim_catalogue k USING (claim_id)",
-                        tail="AND m.stance = 'asserts' GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1",
+                        tail="AND coalesce(m.stance, 'asserts') = 'asserts' GROUP BY 1, 2 ORDER BY 3 DESC, 4 DESC, 1",
                         limit=limit)  # fmt: skip
     keys = ("claim", "claim_url", "posts_matched", "posts_matched_or_suggested", "best_score",
             "example")  # fmt: skip

@@ -132,6 +132,20 @@ def create_text_vectors(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration
+def claim_matches_with_stance(con: duckdb.DuckDBPyConnection) -> None:
+    """Claim matches of an older infoops get the rank and stance columns, empty: their
+    stance is unknown until ``claims match`` runs again, and readers count them as
+    asserting, as they were then."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'claim_matches' "
+        "AND database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall()[0][0]
+    if exists:
+        for column in ("rank INTEGER", "stance VARCHAR", "stance_cue VARCHAR"):
+            con.execute(f"ALTER TABLE claim_matches ADD COLUMN IF NOT EXISTS {column}")
+
+
 INPUT_TABLES = ("posts", "accounts", "articles", "quarantine", "ingest_log")
 CACHE_TABLES = ("text_vectors",)  # kept across runs and stages, read back by them
 
