@@ -866,7 +866,8 @@ def _print_search(found: list[dict]) -> None:
     if not found:
         out.print("No known claim is close to this text.", highlight=False)
         return
-    table = Table("rank", "probability", "stance", "claim", "link", box=None)
+    table = Table("rank", "probability", "stance", "claim", box=None)
+    table.add_column("link", overflow="fold")  # whole, so it can be copied
     for row in found:
         stance = row["stance"] + (f" ({row['stance_cue']})" if row["stance_cue"] else "")
         table.add_row(str(row["rank"]), f"{row['score']:.2f}", escape(stance),
