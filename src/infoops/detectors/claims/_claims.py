@@ -112,11 +112,12 @@ def search_claims(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[dict]:  # fmt: skip
     """The ``top`` claims of ``claims`` (or of the workspace behind ``con``) closest to one
-    text, with probability and stance: a quick look-up, no floor applied."""
+    text, with probability and stance: a quick look-up, showing claims down to 0.05 (less
+    means nothing in common)."""
     index = _cached_index(con, workspace_claims(con)) if con is not None else ClaimIndex(claims)
     table = index.claims
     found = []
-    for candidate in rank_claims(index, [text], top=top)[0]:
+    for candidate in rank_claims(index, [text], top=top, floor=0.05)[0]:
         claim = table.column("claim")[candidate.claim].as_py()
         judged = stance(text, claim)
         found.append({"rank": candidate.rank, "score": candidate.probability,
