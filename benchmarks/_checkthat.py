@@ -74,7 +74,7 @@ def posted_dates(texts: list[str]) -> np.ndarray:
     return days
 
 
-def average_precision(ranked: list[str], relevant: set[str], k: int = 5) -> float:
+def average_precision(ranked: list, relevant: set, k: int = 5) -> float:
     """AP@k as the lab computes it: normalised by min(|relevant|, k)."""
     hits, total = 0, 0.0
     for i, claim in enumerate(ranked[:k]):

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _checkthat import average_precision  # noqa: E402
 from _common import ROOT, machine, write_results  # noqa: E402
 
 from infoops.detectors.claims._catalogue import bundled_claims, write_screen_vectors  # noqa: E402
@@ -72,15 +73,6 @@ def relevant_sets(
                 same[pair["case"]] |= by_text[texts[position[pair["other"]]]]
     return [by_text[texts[position[q["case"]]]] | same[q["case"]] if q["case"] else set()
             for q in queries]  # fmt: skip
-
-
-def average_precision(ranked: list[int], relevant: set[int]) -> float:
-    hits, total = 0, 0.0
-    for rank, claim in enumerate(ranked[:K], 1):
-        if claim in relevant:
-            hits += 1
-            total += hits / rank
-    return total / min(len(relevant), K)
 
 
 def reciprocal_rank(ranked: list[int], relevant: set[int]) -> float:

@@ -42,6 +42,8 @@ import pandas as pd
 import Stemmer
 
 from infoops.detectors.claims._catalogue import bundled_claims
+from infoops.detectors.claims._claims import _REPORTED
+from infoops.ingest._csv_formats import LANGUAGE_CODES
 from infoops.text._embed import shared_translation_encoder
 
 COLUMNS = ["pair_id", "source", "text_id", "language", "text", "claim_id", "catalogue",
@@ -99,14 +101,6 @@ WMT_TOPICAL = {
     r"moscow|vaccin",
     "ja": r"ロシア|ウクライナ|ＮＡＴＯ|NATO|プーチン|バイデン|中国|選挙|ワクチン",
 }
-# Where a news sentence reports a claim ("... falsely alleging (that) Ukraine interfered"):
-# infoops' matcher's own pattern (detectors/claims/_claims.py, as of commit 79331a7), copied
-# so that the selection does not depend on a private name.
-_REPORTED = re.compile(
-    r"\b(?:alleg(?:ing|ed|es|e)|claim(?:ing|ed|s)?|assert(?:ing|ed|s)?|insist(?:ing|ed|s)?|"
-    r"suggest(?:ing|ed|s)?|say(?:ing|s)?|said)\b(?: that)?\s+|\bthat\s+",
-    re.IGNORECASE,
-)
 _LINKS = re.compile(r"https?://\S+|www\.\S+|@\w+|#\w+|\bRT\b")
 _WORD = re.compile(r"\w+")
 
@@ -244,24 +238,14 @@ def ira_pairs(data: Path, claims: pd.DataFrame, bm25: Bm25, vectors: np.ndarray,
     return english_rows + other_rows + attributed
 
 
-LANGUAGE_CODES = {
-    "English": "en",
-    "Russian": "ru",
-    "German": "de",
-    "Ukrainian": "uk",
-    "Italian": "it",
-    "French": "fr",
-    "Spanish": "es",
-    "Arabic": "ar",
-    "Macedonian": "mk",
-    "Bulgarian": "bg",
-    "LANGUAGE UNDEFINED": "und",
-}  # the archive's language field, as ISO codes
+def _language_code(name: str) -> str:
+    """The archive's language field as ingest writes it (ISO codes), "und" when undefined."""
+    return "und" if name == "LANGUAGE UNDEFINED" else LANGUAGE_CODES.get(name, name)
 
 
 def ira_row(tweet, claim, score: float, language: str | None) -> dict:
     return {"source": "ira", "text_id": tweet["text_id"],
-            "language": language or LANGUAGE_CODES.get(tweet["language"], tweet["language"]),
+            "language": language or _language_code(tweet["language"]),
             "text": " ".join(tweet["content"].split()), "claim_id": claim["claim_id"],
             "catalogue": "euvsdisinfo", "claim": claim["claim"], "score": score,
             "topic": topic_of(tweet["content"]), "note": ""}  # fmt: skip

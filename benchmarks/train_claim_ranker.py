@@ -45,9 +45,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _checkthat import index_for, mean_ap, posted_dates, qrels, queries  # noqa: E402
+from _checkthat import average_precision, index_for, mean_ap, posted_dates, qrels, queries  # noqa: E402
 from _common import SHARED  # noqa: E402
-from eval_claims import average_precision, load_queries, relevant_sets  # noqa: E402
+from eval_claims import load_queries, relevant_sets  # noqa: E402
 
 from infoops.detectors.claims import bundled_claims  # noqa: E402
 from infoops.detectors.claims._index import FEATURES, ClaimIndex, Pairs  # noqa: E402
