@@ -34,7 +34,7 @@ from ...text._embed import DIMENSIONS, split_sentences
 from ...text._static_embed import words
 from ...workspace._tables import has_table, store_arrow
 from ._catalogue import CATALOGUE_SCHEMA, as_catalogue, bundled_claims
-from ._index import ClaimIndex
+from ._index import FEATURES, ClaimIndex, Pairs
 from ._ranker import shipped_rankers
 from ._stance import stance
 
@@ -51,6 +51,7 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 OnProgress = Callable[[int, int], None]
+_COSINE, _COVERAGE = FEATURES.index("use_cosine"), FEATURES.index("coverage")
 
 
 @dataclass(frozen=True)
@@ -95,17 +96,28 @@ def rank_claims(
         part = slice(start, start + block)
         pairs = index.pairs(texts[part], None if dates is None else dates[part], candidates)
         probability = rankers.probability(pairs.features, index.has_context[pairs.claim])
-        order = np.lexsort((pairs.claim, -probability, pairs.text))
-        per_text: list[list[Candidate]] = [[] for _ in texts[start : start + block]]
-        for i in order:
-            kept = per_text[pairs.text[i]]
-            if len(kept) < top and probability[i] >= floor:
-                kept.append(Candidate(int(pairs.claim[i]), len(kept) + 1, float(probability[i]),
-                                      float(pairs.features[i, 0]), float(pairs.features[i, 7])))  # fmt: skip
-        found.extend(per_text)
+        found.extend(_best_per_text(pairs, probability, len(texts[part]), top, floor))
         if on_progress:
             on_progress(len(found), len(texts))
     return found
+
+
+def _best_per_text(pairs: Pairs, probability: np.ndarray, count: int, top: int,
+                   floor: float) -> list[list[Candidate]]:  # fmt: skip
+    """Each text's ``top`` pairs at or above ``floor``, best first (ties by catalogue row):
+    sorted once, so the per-pair work stays in numpy."""
+    order = np.lexsort((pairs.claim, -probability, pairs.text))
+    text = pairs.text[order]
+    first = np.searchsorted(text, text)  # where each text's run starts
+    position = np.arange(len(order)) - first
+    chosen = order[(position < top) & (probability[order] >= floor)]
+    per_text: list[list[Candidate]] = [[] for _ in range(count)]
+    for i in chosen:
+        kept = per_text[pairs.text[i]]
+        kept.append(Candidate(int(pairs.claim[i]), len(kept) + 1, float(probability[i]),
+                              float(pairs.features[i, _COSINE]),
+                              float(pairs.features[i, _COVERAGE])))  # fmt: skip
+    return per_text
 
 
 def search_claims(

@@ -247,7 +247,11 @@ class ClaimIndex:
         shared = (weighted @ self._present).toarray()
         text_weight = np.asarray(weighted.sum(axis=1)).ravel()
         k = min(candidates, size)
-        pool = np.concatenate([_top(cosine, k), _top(bm25, k)], axis=1)
+        # Each row's best claims by each score, sorted once: the first k are the
+        # candidates, the first _RANK_CAP give the rank features.
+        by_cosine = _best_first(cosine, min(max(_RANK_CAP, k), size))
+        by_bm25 = _best_first(bm25, min(max(_RANK_CAP, k), size))
+        pool = np.concatenate([by_cosine[:, :k], by_bm25[:, :k]], axis=1)
         rows = np.repeat(np.arange(n), pool.shape[1])
         flat = pool.ravel()
         unique = np.unique(rows * size + flat)
@@ -261,10 +265,10 @@ class ClaimIndex:
         features = np.column_stack([
             cosine[rows, cols],
             cosine[rows, cols] - best_cos[rows],
-            np.log1p(_ranks(cosine, rows, cols)),
+            np.log1p(_ranks(cosine.shape, by_cosine, rows, cols)),
             np.log1p(bm25[rows, cols]),
             _ratio(bm25[rows, cols], best_bm25[rows]),
-            np.log1p(_ranks(bm25, rows, cols)),
+            np.log1p(_ranks(bm25.shape, by_bm25, rows, cols)),
             _ratio(bm25_claim[rows, cols], best_claim[rows]),
             coverage[rows, cols],
             _ratio(shared[rows, cols], text_weight[rows]),
@@ -310,14 +314,20 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return np.argpartition(-scores, k - 1, axis=1)[:, :k]
 
 
-def _ranks(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Rank (0 = best) of each (row, col) among its row, capped at ``_RANK_CAP``."""
-    cap = min(_RANK_CAP, scores.shape[1])
-    top = _top(scores, cap)
-    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), 1,
-                                               kind="stable"), 1)  # fmt: skip
-    rank = np.full(scores.shape, cap, dtype=np.float32)
-    np.put_along_axis(rank, order, np.arange(cap, dtype=np.float32)[None, :], 1)
+def _best_first(scores: np.ndarray, count: int) -> np.ndarray:
+    """Column indices of each row's ``count`` highest scores, best first."""
+    top = _top(scores, count)
+    return np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), 1,
+                                              kind="stable"), 1)  # fmt: skip
+
+
+def _ranks(shape: tuple[int, int], order: np.ndarray, rows: np.ndarray,
+           cols: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Rank (0 = best) of each (row, col) among its row, from each row's best-first
+    ``order``, capped at ``_RANK_CAP``."""
+    cap = min(_RANK_CAP, order.shape[1])
+    rank = np.full(shape, cap, dtype=np.float32)
+    np.put_along_axis(rank, order[:, :cap], np.arange(cap, dtype=np.float32)[None, :], 1)
     return rank[rows, cols]
 
 
