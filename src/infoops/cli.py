@@ -40,6 +40,7 @@ from .pipeline import (
     run_laundering,
     run_narratives,
     run_report,
+    run_statements,
 )
 
 if TYPE_CHECKING:  # the commands import what they run, so that --help stays fast
@@ -542,6 +543,7 @@ class _Reporter:
         "integrity": "Content - election-integrity tags",
         "claims": "Content - known false claims",
         "narratives": "Content - narratives",
+        "statements": "Content - statements and conflicting accounts",
         "report": "Writing the briefing",
     }
 
@@ -644,6 +646,8 @@ def _print_content(result: dict[str, dict[str, int]], out_dir: Path) -> None:
             _print_integrity(counts, out_dir)
         elif name == "claims":
             _print_claims(counts, out_dir)
+        elif name == "statements":
+            _print_statements(counts, out_dir)
         else:
             _print_narratives(counts, out_dir)
 
@@ -701,6 +705,38 @@ def narratives(
     with _open(workspace) as ws, _raw_csv(raw):
         result = run_narratives(ws, out_dir, config)
     _print_narratives(result, out_dir)
+
+
+def _print_statements(result: dict[str, int], out_dir: Path) -> None:
+    out.print(f"{result['statements']:,} attributed statement(s); {result['conflicts']:,} "
+              "conflicting account(s), leads to confirm by reading both sources",
+              highlight=False)  # fmt: skip
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+@app.command()
+def statements(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
+    """Find who said what in articles and long posts, and where accounts conflict.
+
+    A statement is a quote or reported speech with its speaker (a person,
+    organisation or government, one name across spellings, titles and scripts)
+    and reporting cue ("said", "denied", "according to"); the writer's own
+    narration is not one. Two statements conflict when different speakers, in
+    one article or within three days, speak of the same thing and one negates
+    what the other affirms, or they give different numbers; conflicts between a
+    government and state media come first. Writes statements.csv and
+    conflicts.csv (see docs/statements.md).
+
+    \b
+    Example:
+        infoops ingest articles/ -w case.duckdb
+        infoops statements -w case.duckdb --out results/
+    """
+    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
+        result = run_statements(ws, out_dir, on_event=_Reporter(progress))
+    _print_statements(result, out_dir)
 
 
 @app.command()

@@ -38,6 +38,7 @@ STAGES = (
     "integrity",
     "claims",
     "narratives",
+    "statements",
     "laundering",
     "report",
 )
@@ -378,6 +379,40 @@ def run_narratives(
     return result | (write_narratives(ws.con, out) if out is not None else {})
 
 
+def run_statements(
+    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore
+) -> dict[str, int]:
+    """Find attributed statements in articles and long posts and the conflicting accounts
+    among them (tables ``statements``, ``statement_conflicts``; with ``out``,
+    statements.csv and conflicts.csv)."""
+    from .detectors.statements import find_statements
+    from .report import write_statements
+
+    on_event(Event("statements", "started"))
+
+    def progress(done: int, total: int) -> None:
+        on_event(Event("statements", "progress", "documents read", done, total))
+
+    with committed(ws):
+        result = find_statements(ws.con, on_progress=progress)
+    on_event(Event("statements", "finished", counts=dict(result)))
+    return result | (write_statements(ws.con, out) if out is not None else {})
+
+
+def has_statement_sources(ws: Workspace) -> bool:
+    """Articles, or posts long enough to quote someone."""
+    from .detectors.statements._statements import MIN_POST_CHARS
+
+    return (
+        ws.sql(
+            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM posts "
+            "WHERE length(text) >= ?)",
+            params=[MIN_POST_CHARS],
+        ).fetchall()[0][0]
+        > 0
+    )
+
+
 def run_report(
     ws: Workspace,
     out: Path,
@@ -529,6 +564,13 @@ def run(
             step = {"integrity": run_integrity, "claims": run_claims}.get(stage, run_narratives)
             result.content[stage] = step(ws, out, on_event=on_event)
             clock.lap(result, stage)
+        if not config.content:
+            on_event(Event("statements", "skipped", "--no-content"))
+        elif has_statement_sources(ws):
+            result.content["statements"] = run_statements(ws, out, on_event=on_event)
+            clock.lap(result, "statements")
+        else:
+            on_event(Event("statements", "skipped", "no articles or long posts"))
         if ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0:
             result.laundering = run_laundering(ws, config.laundering, out, on_event=on_event)
             clock.lap(result, "laundering")
@@ -567,5 +609,6 @@ __all__ = [
     "run_laundering",
     "run_narratives",
     "run_report",
+    "run_statements",
     "time_resolution_s",
 ]

@@ -27,6 +27,7 @@ from ._subset import Subset, subset_views
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}
 MAX_NETWORK_ACCOUNTS = 1500
 MAX_LAUNDERING_GROUPS = 20
+MAX_CONFLICTS = 12
 DAILY_VOLUME_DAYS = 120
 
 
@@ -84,6 +85,7 @@ def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
         "findings": _findings(campaigns),
         "subset": subset,
         "laundering": _laundering(con),
+        "conflicts": _conflicts(con),
     }  # fmt: skip
     return _environment().get_template("briefing.html.j2").render(context)
 
@@ -224,6 +226,31 @@ def _laundering(con, limit: int = MAX_LAUNDERING_GROUPS) -> list[dict]:
     for group_id, *values in rows:
         groups.setdefault(group_id, []).append(dict(zip(keys, values, strict=True)))
     return [{"group": g, "articles": members} for g, members in groups.items()]
+
+
+def _conflicts(con, limit: int = MAX_CONFLICTS) -> list[dict]:
+    """The first conflicting accounts (government against state media first), each with
+    both statements, their speakers and sources."""
+    if not has_table(con, "statement_conflicts"):
+        return []
+    side = ("speaker, speaker_kind, speaker_country, statement, cue, "
+            "coalesce(nullif(url, ''), outlet) AS source, published_at")  # fmt: skip
+    rows = con.execute(
+        f"""SELECT c.conflict_id, c.kind, c.confidence, c.conflict_words, c.shared_words,
+                   a.*, b.*
+            FROM statement_conflicts c
+            JOIN (SELECT statement_id, {side} FROM statements) a ON a.statement_id = c.statement_a
+            JOIN (SELECT statement_id, {side} FROM statements) b ON b.statement_id = c.statement_b
+            ORDER BY c.conflict_id LIMIT ?""",
+        [limit],
+    ).fetchall()
+    names = ("statement_id", "speaker", "speaker_kind", "speaker_country", "statement", "cue",
+             "source", "published_at")  # fmt: skip
+    return [
+        {"id": r[0], "kind": r[1], "confidence": r[2], "words": r[3], "shared": r[4],
+         "a": dict(zip(names, r[5:13], strict=True)), "b": dict(zip(names, r[13:21], strict=True))}
+        for r in rows
+    ]  # fmt: skip
 
 
 def _findings(campaigns: list[dict]) -> list[str]:
