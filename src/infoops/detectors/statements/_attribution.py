@@ -63,8 +63,35 @@ _FILLERS = frozenset(
         "specifically",
         "repeatedly",
         "quickly",
+        "frequently",
+        "again",
+        "вкотре",
+        "також",
+        "знову",
+        "раніше",
+        "вже",
+        "ще",
+        "теж",
+        "тоже",
+        "снова",
+        "уже",
+        "ранее",
+        "неодноразово",
+        "auch",
+        "bereits",
+        "erneut",
+        "zudem",
+        "jedoch",
+        "noch",
     ]
 )
+
+
+def _filler(word: str) -> bool:
+    lower = word.lower()
+    return lower in _FILLERS or (word.islower() and lower.endswith("ly") and len(lower) > 4)
+
+
 _CLAUSE_START = re.compile(r"^\s*(?:[,:]\s*)?(?:that|dass|que|что|що|:)\b\s*", re.IGNORECASE)
 _TRAILER_WORDS = 10  # words after a trailing "…, X said" that still close the sentence
 _MIN_WORDS = 3  # a statement shorter than this is a phrase, not a claim
@@ -95,11 +122,19 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
 
 
-def quotes(sentence: str) -> list[Span]:
+_CLOSERS = '”"»“'
+
+
+def quotes(sentence: str, open_at_start: bool = False) -> list[Span]:
     """The quoted passages of a sentence (inside the marks); a quote left open runs to
-    the end of the sentence, as a paragraph-long quote does."""
+    the end of the sentence, and one already open when it starts (``open_at_start``)
+    runs from its start to the first closing mark."""
     found: list[Span] = []
     i = 0
+    if open_at_start:
+        j = next((k for k, c in enumerate(sentence) if c in _CLOSERS), -1)
+        found.append(Span(0, j if j >= 0 else len(sentence.rstrip())))
+        i = j + 1 if j >= 0 else len(sentence)
     while i < len(sentence):
         mark = sentence[i]
         closers = _QUOTE_PAIRS.get(mark)
@@ -116,6 +151,21 @@ def quotes(sentence: str) -> list[Span]:
     return [q for q in trimmed if q.end > q.start]
 
 
+def open_after(sentence: str, open_at_start: bool = False) -> bool:
+    """Whether a quote is still open at the end of ``sentence``: the next one goes on
+    quoting (a quote of several sentences, marked only where it opens and closes)."""
+    state = open_at_start
+    i = 0
+    while i < len(sentence):
+        mark = sentence[i]
+        if state and mark in _CLOSERS:
+            state = False
+        elif not state and mark in _QUOTE_PAIRS and not (mark == "»" and "«" not in sentence[i:]):
+            state = True
+        i += 1
+    return state
+
+
 def _trim_quote(sentence: str, quote: Span) -> Span:
     start, end = quote.start, quote.end
     while start < end and sentence[start].isspace():
@@ -126,6 +176,8 @@ def _trim_quote(sentence: str, quote: Span) -> Span:
 
 
 def _is_name_word(word: str) -> bool:
+    if re.match(r"\d+-[^\W\d_]", word):  # "der 27-Jährige"
+        return True
     return word[:1].isupper() and word.lower().strip(".") not in _cues.NOT_NAMES
 
 
@@ -139,7 +191,7 @@ def noun_phrase_before(sentence: str, end: int) -> Span | None:
     ("Lavrov himself claimed") and an apposition ("Hill, a Russia expert, declared")."""
     tokens = _tokens(sentence, 0, end)
     i = len(tokens) - 1
-    while i >= 0 and tokens[i][0].lower() in _FILLERS:
+    while i >= 0 and _filler(tokens[i][0]):
         i -= 1
     if i >= 0 and tokens[i][0] == ",":
         return _before_apposition(sentence, tokens, i)
@@ -186,10 +238,12 @@ def _before_apposition(sentence: str, tokens: list, comma: int) -> Span | None:
 def noun_phrase_after(sentence: str, start: int) -> Span | None:
     """The speaker that begins at ``start`` ("said Lavrov, the foreign minister")."""
     tokens = _tokens(sentence, start)
-    if tokens and tokens[0][0] in "—–-":
+    while tokens and tokens[0][0] in '—–-"“„«»':
         tokens = tokens[1:]
     if not tokens:
         return None
+    if tokens[0][0] == "@" and len(tokens) > 1 and tokens[1][1] == tokens[0][2]:
+        return Span(tokens[0][1], tokens[1][2])  # a handle: "повідомляє @belzhd_live"
     if tokens[0][0].lower() in _cues.PRONOUNS:
         return Span(tokens[0][1], tokens[0][2])
     first = 1 if tokens[0][0].lower() in _cues.DETERMINERS else 0
@@ -222,12 +276,15 @@ def _trim(sentence: str, start: int, end: int) -> Span | None:
     return None
 
 
-def sentence_statements(sentence: str, lang: str | None = None) -> list[Found]:
-    """Every attributed statement in ``sentence``, quotes first, then reported speech."""
+def sentence_statements(
+    sentence: str, lang: str | None = None, open_at_start: bool = False
+) -> list[Found]:
+    """Every attributed statement in ``sentence``, quotes first, then reported speech;
+    ``open_at_start`` when an earlier sentence opened a quote that is still open."""
     verbs = _cues.VERBS.get(lang or "", _cues.ALL_VERBS)
     found: list[Found] = []
     used: list[Span] = []  # cues already tied to a statement
-    for quote in quotes(sentence):
+    for quote in quotes(sentence, open_at_start):
         hit = _attributed_quote(sentence, quote, verbs)
         if hit is not None:
             found.append(hit[0])
@@ -236,8 +293,10 @@ def sentence_statements(sentence: str, lang: str | None = None) -> list[Found]:
         if not any(_overlap(found_here.statement, f.statement) for f in found):
             found.append(found_here)
             used.append(cue)
+    if not found and not open_at_start and _closes_unopened(sentence):
+        return sentence_statements(sentence, lang, open_at_start=True)
     if not found:
-        lone = _continued_quote(sentence)
+        lone = _continued_quote(sentence, open_at_start) or _headline(sentence)
         if lone is not None:
             found.append(lone)
     return sorted(found, key=lambda f: f.statement.start)
@@ -284,9 +343,16 @@ def _last_verb_before(text: str, verbs: re.Pattern) -> re.Match | None:
     return last
 
 
-def _continued_quote(sentence: str) -> Found | None:
+def _closes_unopened(sentence: str) -> bool:
+    """A closing mark with no opening one: the quote began in an earlier sentence."""
+    first = next((c for c in sentence if c in _QUOTE_PAIRS or c in _CLOSERS), "")
+    straight_odd = sentence.count('"') % 2 == 1 and first == '"'
+    return (straight_odd or first == "”") and _words(sentence[: sentence.find(first)]) >= _MIN_WORDS
+
+
+def _continued_quote(sentence: str, open_at_start: bool = False) -> Found | None:
     """A sentence that is one quote, with no speaker of its own, goes on quoting."""
-    spans = quotes(sentence)
+    spans = quotes(sentence, open_at_start)
     if len(spans) != 1:
         return None
     quote = spans[0]
@@ -294,6 +360,25 @@ def _continued_quote(sentence: str) -> Found | None:
     if _words(outside) > 1 or _words(quote.of(sentence)) < _MIN_WORDS:
         return None
     return Found(None, "", quote, "quote")
+
+
+_HEADLINE = re.compile(r"^([^:]{3,60}):\s+(\S.*)$")
+
+
+def _headline(sentence: str) -> Found | None:
+    """ "Bundesbauministerin Klara Geywitz: Durch Enteignung entsteht keine neue Wohnung":
+    a name of two or more capitalised words, a colon, their words."""
+    match = _HEADLINE.match(sentence)
+    if match is None:
+        return None
+    words = [t[0] for t in _tokens(match.group(1))]
+    if len(words) > 6 or sum(_is_name_word(w) for w in words) < 2 or \
+            not all(_is_np_word(w) for w in words):  # fmt: skip
+        return None
+    statement = _trim(sentence, match.start(2), len(sentence))
+    if statement is None:
+        return None
+    return Found(Span(match.start(1), match.end(1)), ":", statement, "paraphrase")
 
 
 def _reported(sentence: str, verbs: re.Pattern, used: list[Span]):
@@ -353,7 +438,7 @@ def _short_subject(sentence: str, verb: re.Match) -> Span | None:
     lead = sentence[: verb.start()]
     boundary = max(lead.rfind(","), lead.rfind(";"), lead.rfind(":"))
     words = _tokens(sentence, boundary + 1, verb.start())
-    if not 2 <= len(words) <= 6 or any(not w[0][0].isalnum() for w in words):
+    if not 2 <= len(words) <= 8 or any(not w[0][0].isalnum() for w in words):
         return None
     if (
         not (
@@ -384,6 +469,9 @@ def _complement(sentence: str, verb: re.Match, weak: bool) -> Span | None:
     rest_at = _past_adverbials(sentence, rest_at)
     direct = re.match(r"\s*[,:]?\s*", sentence[rest_at:])
     start = rest_at + (direct.end() if direct else 0)
+    head = re.match(r"(?:to|against|about)\b", sentence[start:])
+    if head and verb.group().lower().rstrip("sed") in _INFINITIVE_VERBS:
+        return _trim(sentence, start + (head.end() if head.group() != "to" else 0), len(sentence))
     if start < len(sentence) and (sentence[start].islower() or sentence[start] in "([") and \
             not re.match(r"(?:he|she|they|it|we|i|there|the|a|an|his|her|their|its)\b", sentence[start:]):  # fmt: skip
         return None  # "said on Tuesday", "told reporters in …": no clause follows
@@ -407,6 +495,10 @@ def _past_adverbials(sentence: str, at: int) -> int:
     return at
 
 
+# "He claimed to have used the wrong words", "she warned against communists".
+_INFINITIVE_VERBS = frozenset(["claim", "promi", "vow", "pledg", "threaten", "deni", "warn"])
+
+
 def _trailing(sentence: str, verb: re.Match) -> Found | None:
     """ "The talks were productive, officials said on Tuesday." and "…, said Lavrov."."""
     comma = sentence.rfind(",", 0, verb.start())
@@ -417,7 +509,7 @@ def _trailing(sentence: str, verb: re.Match) -> Found | None:
         tail = speaker.end if speaker else len(sentence)
     else:
         speaker = noun_phrase_before(sentence, verb.start())
-        if speaker is not None and sentence[comma + 1 : speaker.start].strip():
+        if speaker is not None and _words(sentence[comma + 1 : speaker.start]) > 3:
             speaker = None
         tail = verb.end()
     if speaker is None or _words(sentence[tail:]) > _TRAILER_WORDS:

@@ -31,7 +31,8 @@ _VERBS = {
         berichtete|berichtet|berichteten|schrieb|schreibt|warnte|warnt|forderte|fordert|
         bestätigte|bestätigt|meinte|meint|teilte\s+mit|teilt\s+mit|räumte\s+ein|
         kündigte\s+an|behauptete|behauptet|dementierte|bestritt|bestreitet|fügte\s+hinzu|
-        ergänzte|sprach|hieß\s+es|heißt\s+es|twitterte|argumentierte|versicherte|
+        ergänzte|sprach|jubelte|lobte|kommentierte|resümierte|bilanzierte|mahnte|
+        verkündete|hieß\s+es|heißt\s+es|twitterte|argumentierte|versicherte|
         kritisierte|unterstrich|stellte\s+klar|zufolge""",
     "fr": r"""a\s+déclaré|a\s+dit|a\s+affirmé|a\s+expliqué|a\s+indiqué|a\s+ajouté|a\s+assuré|
         a\s+souligné|a\s+annoncé|a\s+estimé|a\s+précisé|a\s+démenti|a\s+nié|a\s+écrit|
@@ -47,13 +48,18 @@ _VERBS = {
         добавил|добавила|написал|написала|написали|пояснил|пояснила|признал|признала|
         отрицал|отрицала|утверждает|утверждал|утверждала|предупредил|предупредила|
         считает|говорит|говорят|рассказал|рассказала|подтвердил|подтвердила|опроверг|
-        уточнил|уточнила|объяснил|объяснила|указал|указала""",
+        уточнил|уточнила|объяснил|объяснила|указал|указала|заявило|сообщило|
+        предупредило|предупредили|пояснили|подчеркнули|добавили|заявлял|заявляла|
+        заявляли|говорил|говорила|считают|утверждают|рассказали|подтвердили""",
     "uk": r"""сказав|сказала|сказали|заявив|заявила|заявили|заявляє|повідомив|
         повідомила|повідомили|повідомляє|зазначив|зазначила|зазначили|наголосив|
         наголосила|підкреслив|підкреслила|додав|додала|написав|написала|пояснив|
         пояснила|визнав|визнала|заперечив|заперечила|стверджує|стверджував|попередив|
         попередила|вважає|говорить|розповів|розповіла|підтвердив|підтвердила|уточнив|
-        уточнила|зауважив|зауважила|переконаний|переконана""",
+        уточнила|зауважив|зауважила|переконаний|переконана|пояснили|попередили|
+        наголосили|підкреслили|додали|написали|заявило|повідомило|попередило|
+        зазначило|наголосило|заявляв|заявляла|заявляли|говорив|говорила|казав|казала|
+        кажуть|вважають|стверджують|повідомляють|розповіли|підтвердили|визнали""",
 }
 # "According to X": the speaker follows, and the statement is the rest of the sentence.
 _ACCORDING = {
@@ -87,8 +93,11 @@ def _words_re(source: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + _alternatives(source) + r")(?![\w-])", flags)
 
 
-VERBS = {lang: _words_re(f"{source}|{_VERBS['en']}") for lang, source in _VERBS.items()}
-ALL_VERBS = _words_re("|".join(_VERBS.values()))
+_ING = "saying|tweeting|writing|adding|telling|declaring|stating|replying|responding|posting"
+# German "…", so Glasner: "so" is a reporting word in German only.
+VERBS = {lang: _words_re(f"{source}|{_VERBS['en']}|{_ING}" + ("|so" if lang == "de" else ""))
+         for lang, source in _VERBS.items()}  # fmt: skip
+ALL_VERBS = _words_re("|".join(_VERBS.values()) + "|" + _ING)
 ACCORDING = _words_re("|".join(_ACCORDING.values()))
 PARTICIPLES = _words_re(_PARTICIPLES)
 # Verbs that must be followed by "that", a colon or a quote to report speech ("he asked
@@ -166,7 +175,11 @@ ROLES = re.compile(
     r"court|prosecutor|prosecutors|investigators|judge|researchers?|scientists?|"
     r"economist|professor|report|readout|statement|study|survey|document|article|"
     r"indictment|source|sources|witness|witnesses|campaign|party|union|commission|"
-    r"embassy|kremlin|pentagon|white|house|"
+    r"embassy|kremlin|pentagon|white|house|person|people|user|users|man|woman|resident|"
+    r"residents|voter|voters|citizen|citizens|activist|activists|journalist|journalists|"
+    r"reporter|reporters|blogger|bloggers|commentator|critic|critics|supporter|supporters|"
+    r"fan|fans|observer|observers|media|social|"
+    r"влад\w*|власт\w*|військов\w*|военн\w*|міністерств\w*|министерств\w*|"
     r"präsident\w*|minister\w*|sprecher\w*|kanzler\w*|regierung\w*|chef\w*|"
     r"experte\w*|bundes\w*|ministre|porte-parole|président\w*|gouvernement|"
     r"президент\w*|министр\w*|міністр\w*|прем['’]?ер\w*|представител\w*|"

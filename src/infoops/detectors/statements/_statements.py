@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from ...workspace._tables import store_arrow
-from ._attribution import Found, sentence_spans, sentence_statements
+from ._attribution import Found, Span, open_after, sentence_spans, sentence_statements
 from ._conflicts import Conflict, ConflictFinder, Said
 from ._speakers import Document, describe, name_key, split_mention
 
@@ -55,6 +55,7 @@ CONFLICT_SCHEMA = pa.schema(
 )
 MIN_POST_CHARS = 200  # shorter posts rarely quote anyone
 _PRONOUN_REACH = 3  # sentences back a pronoun may look for its speaker
+_MAX_QUOTED_SENTENCES = 6  # a quote "open" for longer is a stray mark, not a quote
 
 
 @dataclass(frozen=True)
@@ -69,25 +70,50 @@ class Source:
     state_media: str
 
 
-def document_statements(text: str, lang: str | None = None) -> list[dict]:
+def document_statements(
+    text: str, lang: str | None = None, sentences: list[Span] | None = None
+) -> list[dict]:
     """Every attributed statement of one document, speakers resolved within it: a
     pronoun to the speaker just before, "Lavrov" to "Sergey Lavrov", a role to the name
-    the document gives it; a quote that goes on keeps its speaker."""
+    the document gives it; a quote that goes on keeps its speaker. ``sentences`` gives
+    the sentence spans when they are known (a corpus split by hand)."""
     document = Document.read(text)
     rows: list[dict] = []
+    pending: list[dict] = []  # quoted sentences waiting for the speaker named at the quote's end
     last: tuple[int, str, str] | None = None  # sentence number, name and role of the last speaker
-    for number, span in enumerate(sentence_spans(text)):
+    quoting = 0  # sentences a quote has been open for
+    for number, span in enumerate(sentences or sentence_spans(text)):
         sentence = span.of(text)
-        for found in sentence_statements(sentence, lang):
+        for found in sentence_statements(sentence, lang, open_at_start=quoting > 0):
+            where = {"sentence_no": number, "sentence": sentence,
+                     "start": span.start + found.statement.start,
+                     "end": span.start + found.statement.end}  # fmt: skip
+            if found.speaker is None and (last is None or number - last[0] > 1 or quoting):
+                pending.append(where | {"cue": "", "kind": found.kind,
+                                        "statement": found.statement.of(sentence)})  # fmt: skip
+                continue
             row = _resolve(found, sentence, number, document, last)
             if row is None:
                 continue
-            row |= {"sentence_no": number, "sentence": sentence,
-                    "start": span.start + found.statement.start,
-                    "end": span.start + found.statement.end}  # fmt: skip
-            rows.append(row)
+            if pending and found.statement.start == 0 and quoting:
+                rows += [p | _speaker_of(row) for p in pending]
+            pending = []
+            rows.append(row | where)
             last = (number, row["speaker"], row["speaker_role"])
-    return rows
+        quoting = quoting + 1 if open_after(sentence, quoting > 0) else 0
+        if quoting > _MAX_QUOTED_SENTENCES:
+            quoting, pending = 0, []
+        if not quoting and pending:
+            if last is not None and pending[0]["sentence_no"] - last[0] <= 1:
+                rows += [p | {"speaker_mention": "", "speaker": last[1], "speaker_role": last[2]}
+                         for p in pending]  # fmt: skip
+            pending = []
+    return sorted(rows, key=lambda r: r["start"])
+
+
+def _speaker_of(row: dict) -> dict:
+    return {"speaker_mention": "", "speaker": row["speaker"], "speaker_role": row["speaker_role"],
+            "cue": row["cue"]}  # fmt: skip
 
 
 def _resolve(
