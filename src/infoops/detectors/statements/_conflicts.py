@@ -118,7 +118,14 @@ def terms(text: str, lang: str | None, exclude: frozenset[str] = frozenset()) ->
 
 
 _DENIED_WORDS = 8  # words at the head of a denied statement: what is denied
-_SCOPE_WORDS = 5  # words after a negation that it governs ("haven't even actually discussed")
+_SCOPE_WORDS = 12  # words after a negation, to the clause's end, that it governs
+# Words that call the whole statement false ("… is baseless", "a fictional narrative").
+_EVALUATIVE = re.compile(
+    r"baseless|unfounded|false|fictional|fake|untrue|hoax|fabricated|groundless|lie|lies|"
+    r"myth|nonsense|staged|фейк\w*|неправд\w*|ложь|вигадк\w*|вигадан\w*|постановк\w*|"
+    r"провокац\w*|grundlos|falsch\w*|erfunden\w*|faux|fausse|inventé\w*|falso|falsa",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?|[,;:.!?()\[\]\"“”«»—–]")
 
 
@@ -132,13 +139,19 @@ def negated(text: str, cue: str, lang: str | None) -> tuple[set[str], str]:
     scope: set[str] = set()
     words: list[str] = []
     for k, token in enumerate(tokens):
-        if not _cues.NEGATIONS.fullmatch(token):
-            continue
-        words.append(token)
-        for following in tokens[k + 1 : k + 1 + _SCOPE_WORDS]:
-            if not following[0].isalpha():
-                break
-            scope.add(stem(following.lower()))
+        if _EVALUATIVE.fullmatch(token):
+            if any(_cues.NEGATIONS.fullmatch(t) for t in tokens[max(0, k - 2) : k]):
+                continue  # "not a fake": affirmed
+            words.append(token)
+            scope |= {stem(t.lower()) for t in tokens if t[0].isalpha()}
+        elif _cues.NEGATIONS.fullmatch(token):
+            if k + 1 < len(tokens) and _EVALUATIVE.fullmatch(tokens[k + 1]):
+                continue
+            words.append(token)
+            for following in tokens[k + 1 : k + 1 + _SCOPE_WORDS]:
+                if not following[0].isalpha():
+                    break
+                scope.add(stem(following.lower()))
     return scope, " ".join(words)
 
 
