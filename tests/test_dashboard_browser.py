@@ -163,6 +163,7 @@ VIEWS = [
     ("#/narratives", "narratives"),
     ("#/narrative/1", "narrative"),
     ("#/claims", "claims"),
+    ("#/statements", "statements"),
     ("#/claim/https%3A%2F%2Feuvsdisinfo.eu%2Freport%2Fx%2F", "claim"),
     ("#/laundering", "laundering"),
 ]

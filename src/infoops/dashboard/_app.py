@@ -237,6 +237,10 @@ def _api(served: Served) -> APIRouter:
     def laundering() -> JSON:
         return JSON(_content.laundering_groups(served.data))
 
+    @api.get("/statements")
+    def statements() -> JSON:
+        return JSON(_content.conflicts(served.data))
+
     @api.get("/articles/{article_id}")
     def article(article_id: str) -> JSON:
         return JSON(_found(_content.article(served.data, article_id), "article"))
