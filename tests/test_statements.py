@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infoops.detectors.statements import (
     document_statements,
@@ -167,3 +169,13 @@ def test_no_articles_gives_empty_tables(workspace, tmp_path):
     assert find_statements(workspace.con) == {"statements": 0, "conflicts": 0}
     assert workspace.sql("SELECT count(*) FROM statement_conflicts").fetchall() == [(0,)]
     assert "Conflicting accounts" not in briefing_html(workspace.con)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list('ab Lavrov said, "«»„“”:\n.!?—-@ thatНЕ')), max_size=300)
+)
+def test_any_text_gives_statements_inside_it(text):
+    for row in document_statements(text, "en"):
+        assert 0 <= row["start"] < row["end"] <= len(text)
+        assert text[row["start"] : row["end"]] == row["statement"]

@@ -95,6 +95,8 @@ def _filler(word: str) -> bool:
 _CLAUSE_START = re.compile(r"^\s*(?:[,:]\s*)?(?:that|dass|que|что|що|:)\b\s*", re.IGNORECASE)
 _TRAILER_WORDS = 10  # words after a trailing "…, X said" that still close the sentence
 _MIN_WORDS = 3  # a statement shorter than this is a phrase, not a claim
+_LOOK_BACK = 300  # characters before a reporting verb that may hold its speaker
+MAX_SENTENCE_CHARS = 2_000  # longer "sentences" are lists, tables or noise, not reported speech
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def _is_np_word(word: str) -> bool:
 def noun_phrase_before(sentence: str, end: int) -> Span | None:
     """The speaker that ends just before ``end`` (a reporting verb), skipping adverbs
     ("Lavrov himself claimed") and an apposition ("Hill, a Russia expert, declared")."""
-    tokens = _tokens(sentence, 0, end)
+    tokens = _tokens(sentence, max(0, end - _LOOK_BACK), end)
     i = len(tokens) - 1
     while i >= 0 and _filler(tokens[i][0]):
         i -= 1
@@ -281,6 +283,8 @@ def sentence_statements(
 ) -> list[Found]:
     """Every attributed statement in ``sentence``, quotes first, then reported speech;
     ``open_at_start`` when an earlier sentence opened a quote that is still open."""
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return []
     verbs = _cues.VERBS.get(lang or "", _cues.ALL_VERBS)
     found: list[Found] = []
     used: list[Span] = []  # cues already tied to a statement

@@ -13,6 +13,7 @@ carries different numbers. The confidence rises with the weight of the shared wo
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -23,6 +24,7 @@ from functools import cache
 
 from . import _cues
 
+log = logging.getLogger("infoops")
 _WORD = re.compile(r"[^\W\d_]{3,}(?:[’'][^\W\d_]+)?")
 _NUMBER_NOUN = re.compile(r"(\d[\d,.]*)\s*(?:%|percent|per\s+cent)?\s+([^\W\d_]{3,})")
 _CLAUSES = re.compile(
@@ -57,6 +59,7 @@ _HEDGES = frozenset(
     ]
 )
 MIN_COVERAGE = 0.3  # share of the shorter statement's word weight the two must share
+MAX_PAIRS = 5_000_000  # candidate pairs compared at most (memory), rarest words first
 MAX_POSTING = 400  # a word used by more statements than this does not pair them up
 
 
@@ -182,13 +185,16 @@ class ConflictFinder:
             for term in found:
                 postings[term].append(i)
         seen: set[tuple[int, int]] = set()
-        for members in postings.values():
+        for members in sorted(postings.values(), key=len):
             if len(members) > MAX_POSTING:
                 continue
             for x, i in enumerate(members):
                 for j in members[x + 1 :]:
                     if (i, j) not in seen and self._same_event(i, j):
                         seen.add((i, j))
+            if len(seen) >= MAX_PAIRS:
+                log.warning("conflicts: stopped at %s candidate pairs", f"{MAX_PAIRS:,}")
+                break
         return sorted(seen)
 
     def _weight(self, i: int) -> float:

@@ -54,6 +54,7 @@ CONFLICT_SCHEMA = pa.schema(
     ]
 )
 MIN_POST_CHARS = 200  # shorter posts rarely quote anyone
+MAX_DOCUMENT_CHARS = 1_000_000  # the head of a longer text (a book, a dump) is read
 _PRONOUN_REACH = 3  # sentences back a pronoun may look for its speaker
 _MAX_QUOTED_SENTENCES = 6  # a quote "open" for longer is a stray mark, not a quote
 
@@ -77,6 +78,7 @@ def document_statements(
     pronoun to the speaker just before, "Lavrov" to "Sergey Lavrov", a role to the name
     the document gives it; a quote that goes on keeps its speaker. ``sentences`` gives
     the sentence spans when they are known (a corpus split by hand)."""
+    text = text[:MAX_DOCUMENT_CHARS]
     document = Document.read(text)
     rows: list[dict] = []
     pending: list[dict] = []  # quoted sentences waiting for the speaker named at the quote's end
