@@ -118,12 +118,14 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _progress() -> Progress:
+    """Bars with what they count, how fast and how long is left; drawn only on a terminal
+    (a log or a pipe gets the one line per stage that ``_Reporter`` prints)."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.fields[rows]:>12,} rows"),
-        TextColumn("{task.fields[rate]:>10,.0f} rows/s"),
+        TextColumn("{task.fields[count]}"),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
@@ -536,43 +538,72 @@ class _EventLog:
 
 
 class _Reporter:
-    """Shows the pipeline's events: a bar per file ingested and for articles embedded, a
-    line as each stage starts."""
+    """Shows the pipeline's events: a line as each stage starts, then a bar per file
+    ingested and per thing a stage counts (words, texts, sentences...), and one bar for
+    a stage's named parts (coordination's signals, the report's files). Without a
+    terminal (a log, a pipe) there are no bars and each named part gets its line."""
 
     LABELS = {
+        "coordination": "Coordination",
+        "actors": "State media",
         "integrity": "Content - election-integrity tags",
         "claims": "Content - known false claims",
         "narratives": "Content - narratives",
         "statements": "Content - statements and conflicting accounts",
+        "laundering": "Content - copies and translations of articles",
         "report": "Writing the briefing",
     }
+    BARS = {"integrity": "Integrity", "claims": "Claims", "narratives": "Narratives",
+            "statements": "Statements", "laundering": "Laundering", "report": "Report"}  # fmt: skip
 
     def __init__(self, progress: Progress, log: _EventLog | None = None) -> None:
         self.progress = progress
         self.log = log
-        self.tasks: dict[str, TaskID] = {}
+        self.tasks: dict[str, tuple[TaskID, str]] = {}  # key -> (bar, unit counted)
 
     def __call__(self, event: Event) -> None:
         if self.log is not None:
             self.log.write(event)
-        if event.status == "progress" and event.stage == "coordination":
-            console.print(f"Coordination - {event.step} ...", highlight=False)
-        elif event.status == "progress":
+        if event.status == "progress":
+            if event.unit == "steps" and self.progress.disable:  # a log: one line per part
+                label = self.LABELS.get(event.stage, event.stage)
+                console.print(f"{label} - {event.step} ...", highlight=False)
             self._advance(event)
         elif event.status == "started" and event.stage in self.LABELS:
             console.print(f"{self.LABELS[event.stage]} ...", highlight=False)
+        elif event.status == "finished":
+            self._complete(event.stage)
 
     def _advance(self, event: Event) -> None:
-        key = f"{event.stage}:{event.step}"
+        parts = event.unit == "steps"
+        key = event.stage if parts else f"{event.stage}:{event.step}"
+        name = self.BARS.get(event.stage, event.stage.capitalize())
+        title = event.step if event.stage == "ingest" else f"{name}: {event.step}"
+        if "rows" in event.counts:  # ingest: its bar moves by bytes, its rows are news
+            count, unit = event.counts["rows"], "rows"
+        else:
+            count, unit = event.done or 0, event.unit or event.step
         if key not in self.tasks:
-            self.tasks[key] = self.progress.add_task(
-                event.step[:1].upper() + event.step[1:], total=event.total, rows=0, rate=0.0
-            )
-        task = self.tasks[key]
-        rows = event.counts.get("rows", event.done or 0)
-        elapsed = self.progress.tasks[task].elapsed or 0
-        rate = rows / elapsed if elapsed > 0 else 0.0
-        self.progress.update(task, completed=event.done, total=event.total, rows=rows, rate=rate)
+            bar = self.progress.add_task(title, total=event.total, count="", rate="")
+            self.tasks[key] = (bar, unit)
+        bar = self.tasks[key][0]
+        elapsed = self.progress.tasks[bar].elapsed or 0
+        rate = f"{count / elapsed:,.0f} {unit}/s" if elapsed > 0 and not parts else ""
+        self.progress.update(bar, description=title, completed=event.done or 0,
+                             total=event.total, count=_count(count, event.total, unit),
+                             rate=rate)  # fmt: skip
+
+    def _complete(self, stage: str) -> None:
+        """A stage's bars end full: its last part ran to the end before ``finished``."""
+        for key, (bar, unit) in self.tasks.items():
+            total = self.progress.tasks[bar].total
+            if key.split(":")[0] == stage and total is not None and unit != "rows":
+                self.progress.update(bar, completed=total, count=_count(total, total, unit))
+
+
+def _count(done: int, total: int | None, unit: str) -> str:
+    """'1,836/4,295 texts'; rows alone (an ingest bar's total is in bytes)."""
+    return f"{done:>12,} {unit}" if unit == "rows" else f"{done:,}/{total or 0:,} {unit}"
 
 
 ThresholdOption = Annotated[

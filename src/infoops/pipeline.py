@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .detectors.narratives import NarrativeConfig
     from .ingest import IngestReport
     from .report import Subset
+    from .text._progress import Progress
     from .workspace import Workspace
 
 # The stages of ``run``, in order; content stages run only with ``content=True``, and
@@ -48,9 +49,11 @@ EVENTS = "events.jsonl"  # where a run started by the dashboard logs its events
 
 @dataclass(frozen=True)
 class Event:
-    """What a stage is doing: ``started``, ``progress`` (``done`` of ``total``, ``step``
-    naming the part, e.g. a coordination signal), ``finished`` (with ``counts``) or
-    ``skipped`` (with the reason in ``step``)."""
+    """What a stage is doing: ``started``, ``progress`` (``done`` of ``total`` ``unit``s,
+    ``step`` naming the part, e.g. a coordination signal or the file read), ``finished``
+    (with ``counts``) or ``skipped`` (with the reason in ``step``). ``unit`` is what is
+    counted: "bytes", "texts", "words", "posts", "sentences", or "steps" when ``done``
+    counts the stage's named parts."""
 
     stage: str
     status: Status
@@ -58,6 +61,7 @@ class Event:
     done: int | None = None
     total: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    unit: str = ""
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v not in ("", None, {})})
@@ -68,6 +72,15 @@ OnEvent = Callable[[Event], None]
 
 def _ignore(event: Event) -> None:
     """The default listener: a notebook user reads results, not events."""
+
+
+def _progress_of(stage: str, on_event: OnEvent) -> Progress:
+    """A detector's ``on_progress`` that passes each report on as a ``progress`` event."""
+
+    def report(unit: str, done: int, total: int, step: str = "") -> None:
+        on_event(Event(stage, "progress", step or unit, done, total, unit=unit))
+
+    return report
 
 
 log = logging.getLogger("infoops")
@@ -140,7 +153,8 @@ def run_ingest(
         def advance(count: int) -> None:
             rows[0] += count
             total = source.size or None
-            on_event(Event("ingest", "progress", step, source.meter[0], total, {"rows": rows[0]}))
+            on_event(Event("ingest", "progress", step, source.meter[0], total, {"rows": rows[0]},
+                           unit="bytes"))  # fmt: skip
 
         return advance
 
@@ -180,7 +194,8 @@ def run_coordination(
     steps = [*config.signals, "communities", "outputs"]
 
     def step(name: str) -> None:
-        on_event(Event("coordination", "progress", name, steps.index(name), len(steps)))
+        on_event(Event("coordination", "progress", name, steps.index(name), len(steps),
+                       unit="steps"))  # fmt: skip
 
     on_event(Event("coordination", "started", total=len(steps)))
     report = CoordinationReport(notes=_window_notes(ws, config))
@@ -245,7 +260,7 @@ def run_laundering(
 
     Writes the tables ``laundering``, ``laundering_changes`` and ``article_posts``
     (posts that paste an article's text), and with ``out`` their CSV files. Progress
-    events count the articles embedded.
+    events count the sentences embedded.
     """
     from .detectors.laundering import (
         LaunderingConfig,
@@ -261,11 +276,10 @@ def run_laundering(
     table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
     articles = articles_from_table(table, config.max_sentences)
 
-    def embedded(done: int, total: int) -> None:
-        on_event(Event("laundering", "progress", "embedding articles", done, total))
-
     encoder = CachedEncoder(config.encoder(), ws.con)
-    groups, changes = find_laundering(articles, config, encoder, on_progress=embedded)
+    groups, changes = find_laundering(
+        articles, config, encoder, on_progress=_progress_of("laundering", on_event)
+    )
     with committed(ws):
         layer.store_arrow(ws.con, "laundering", groups)
         layer.store_arrow(ws.con, "laundering_changes", changes)
@@ -325,12 +339,8 @@ def run_claims(
     from .report import write_claims
 
     on_event(Event("claims", "started"))
-
-    def progress(done: int, total: int) -> None:
-        on_event(Event("claims", "progress", "texts", done, total))
-
     with committed(ws):
-        matched = match_claims(ws.con, config, on_progress=progress)
+        matched = match_claims(ws.con, config, on_progress=_progress_of("claims", on_event))
     counts = ws.sql(
         """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $1),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $2),
@@ -355,7 +365,7 @@ def run_integrity(
 
     on_event(Event("integrity", "started"))
     with committed(ws):
-        result = {"texts": tag_election_integrity(ws.con)}
+        result = {"texts": tag_election_integrity(ws.con, _progress_of("integrity", on_event))}
     on_event(Event("integrity", "finished", counts=dict(result)))
     return result | (write_integrity(ws.con, out) if out is not None else {})
 
@@ -374,7 +384,8 @@ def run_narratives(
 
     on_event(Event("narratives", "started"))
     with committed(ws):
-        result = {"narratives": find_narratives(ws.con, config)}
+        found = find_narratives(ws.con, config, on_progress=_progress_of("narratives", on_event))
+        result = {"narratives": found}
     on_event(Event("narratives", "finished", counts=dict(result)))
     return result | (write_narratives(ws.con, out) if out is not None else {})
 
@@ -424,15 +435,22 @@ def run_report(
     """Write campaigns.json, briefing.html/.pdf, network.graphml (and with ``parquet``
     every table); returns the files written and notes for the reader."""
     from .report import write_briefing, write_campaigns, write_graphml, write_parquet
+    from .text._progress import steps
 
     on_event(Event("report", "started"))
+    graph = layer.has_table(ws.con, "fused_edges")
+    parts = ("campaigns.json", "briefing") + ("network.graphml",) * graph + ("parquet",) * parquet
+    start = steps(_progress_of("report", on_event), parts)
     notes: list[str] = []
-    files = write_campaigns(ws.con, out, subset) | write_briefing(
-        ws.con, out, notes=notes, subset=subset
-    )
-    if layer.has_table(ws.con, "fused_edges"):
+    start("campaigns.json")
+    files = write_campaigns(ws.con, out, subset)
+    start("briefing")
+    files |= write_briefing(ws.con, out, notes=notes, subset=subset)
+    if graph:
+        start("network.graphml")
         files["network.graphml"] = write_graphml(ws.con, out / "network.graphml", subset)
     if parquet:
+        start("parquet")
         files["tables/*.parquet"] = write_parquet(ws.con, out / "tables")
     on_event(Event("report", "finished", counts={"files": len(files)}))
     return files, notes
