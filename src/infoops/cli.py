@@ -334,7 +334,7 @@ def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> Non
             s.signal, f"{s.window_s:g}", f"{s.pairs:,}", f"{s.significant:,}", f"{s.seconds:.1f}"
         )
     out.print(table)
-    out.print(f"{report.campaigns} candidate campaign(s)", highlight=False)
+    out.print(_plural(report.campaigns, "candidate campaign"), highlight=False)
     for note in report.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if out_dir is not None:
@@ -358,8 +358,9 @@ def _print_files(out_dir: Path, files: dict[str, int]) -> None:
     out.print(f"wrote {out_dir}: {', '.join(listed)}", highlight=False, soft_wrap=True)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+def _plural(count: int, noun: str, plural: str = "") -> str:
+    """'1 record', '2 records' (or ``plural``): never 'record(s)'."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _bytes(size: int) -> str:
@@ -509,7 +510,8 @@ def run(
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     _print_files(out_dir, result.report)
-    out.print(f"workspace: {result.workspace}", highlight=False, soft_wrap=True)
+    size = result.workspace.stat().st_size if result.workspace.is_file() else 0
+    out.print(f"workspace: {result.workspace} ({_bytes(size)})", highlight=False, soft_wrap=True)
     if result.ingest.errors:
         raise typer.Exit(1)
 
@@ -626,11 +628,13 @@ ModelOption = Annotated[
 
 
 def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
+    pasted = report.linked_posts
     out.print(
-        f"{report.articles:,} article(s): {report.groups:,} laundering group(s), "
-        f"{report.copies:,} copies, {report.translations:,} translations, "
-        f"{report.changes:,} possible meaning change(s); "
-        f"{report.linked_posts:,} post(s) paste an article's text",
+        f"{_plural(report.articles, 'article')}: {_plural(report.groups, 'laundering group')}, "
+        f"{_plural(report.copies, 'copy', 'copies')}, "
+        f"{_plural(report.translations, 'translation')}, "
+        f"{_plural(report.changes, 'possible meaning change')}; "
+        f"{_plural(pasted, 'post')} {'pastes' if pasted == 1 else 'paste'} an article's text",
         highlight=False,
     )
     _print_files(out_dir, report.files)
@@ -684,27 +688,36 @@ def _print_content(result: dict[str, dict[str, int]], out_dir: Path) -> None:
 
 
 def _print_integrity(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{result['texts']:,} distinct text(s) tagged for election integrity",
-              highlight=False)  # fmt: skip
+    tagged = result["texts"]
+    out.print(f"{_plural(tagged, 'distinct text') if tagged else 'No text'} tagged for "
+              "election integrity", highlight=False)  # fmt: skip
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
 def _print_claims(result: dict[str, int], out_dir: Path) -> None:
     from .detectors.claims import STREAM_PRECISION
 
-    out.print(
-        f"{result['match'] + result['suggested']:,} distinct text(s) assert one of "
-        f"{result['claims']:,} known false claim(s) ({result['match']:,} at 'match', "
-        f"{result['suggested']:,} 'suggested'); {result['refutes']:,} refute and "
-        f"{result['reports']:,} report one. Leads to confirm by hand: on a reviewed real "
-        f"stream {STREAM_PRECISION['match']:.0%} of 'match' texts stated their claim",
-        highlight=False,
-    )
+    asserting = result["match"] + result["suggested"]
+    searched = f"{result['catalogue']:,} known false claims searched"
+    answered = (f"{_plural(result['refutes'], 'text')} "
+                f"{'refutes' if result['refutes'] == 1 else 'refute'} one and "
+                f"{result['reports']:,} {'reports' if result['reports'] == 1 else 'report'} one")  # fmt: skip
+    if asserting == 0:
+        out.print(f"No text asserts one of the {searched}; {answered}.", highlight=False)
+    else:
+        out.print(
+            f"{_plural(asserting, 'distinct text')} {'asserts' if asserting == 1 else 'assert'} "
+            f"a known false claim ({result['match']:,} at 'match', {result['suggested']:,} "
+            f"'suggested'; {_plural(result['claims'], 'different claim')} of the {searched}); "
+            f"{answered}. Leads to confirm by hand: on a reviewed real stream "
+            f"{STREAM_PRECISION['match']:.0%} of 'match' texts stated their claim",
+            highlight=False,
+        )
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
 def _print_narratives(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{result['narratives']:,} narrative(s)", highlight=False)
+    out.print(_plural(result["narratives"], "narrative"), highlight=False)
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
@@ -968,7 +981,7 @@ def claims_add(
     with _open(workspace) as ws:
         total = add_claims(ws.con, claims)
     out.print(
-        f"{claims.num_rows:,} claim(s) read from {catalogue}; the workspace now adds "
+        f"{_plural(claims.num_rows, 'claim')} read from {catalogue}; the workspace now adds "
         f"{total:,} to the bundled catalogue",
         highlight=False,
     )
@@ -1002,10 +1015,13 @@ def actors_match(
 
 
 def _print_actors(result: dict[str, int], out_dir: Path) -> None:
-    out.print(
-        f"{result['posts']:,} post(s) by {result['accounts']:,} account(s) amplify state media",
-        highlight=False,
-    )
+    posts = result["posts"]
+    said = (
+        f"{_plural(posts, 'post')} by {_plural(result['accounts'], 'account')} "
+        f"{'amplifies' if posts == 1 else 'amplify'} state media"
+        if posts else "No post amplifies state media"
+    )  # fmt: skip
+    out.print(said, highlight=False)
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 

@@ -334,7 +334,8 @@ def run_claims(
 ) -> dict[str, int]:
     """Match posts and articles to known false claims (table ``claim_matches``; with
     ``out``, claim_matches.csv); returns texts with a candidate claim, texts per status
-    (match, suggested, refutes, reports) and the claims asserted."""
+    (match, suggested, refutes, reports), the claims asserted and the claims searched
+    (``catalogue``: an empty result is not an empty catalogue)."""
     from .detectors.claims import match_claims
     from .report import write_claims
 
@@ -346,10 +347,11 @@ def run_claims(
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $2),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $3),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $4),
-                  count(DISTINCT claim_id) FILTER (stance = 'asserts') FROM claim_matches""",
+                  count(DISTINCT claim_id) FILTER (stance = 'asserts'),
+                  (SELECT count(*) FROM claim_catalogue) FROM claim_matches""",
         params=["match", "suggested", "refutes", "reports"],
     ).fetchall()[0]
-    names = ("match", "suggested", "refutes", "reports", "claims")
+    names = ("match", "suggested", "refutes", "reports", "claims", "catalogue")
     result = {"texts": matched} | dict(zip(names, counts, strict=True))
     on_event(Event("claims", "finished", counts=dict(result)))
     return result | (write_claims(ws.con, out) if out is not None else {})
@@ -553,21 +555,18 @@ def run(
     inputs = check_inputs(paths)
     check_out(out, workspace, force)
     path = Path(workspace or out / "workspace.duckdb")
+    fresh = not path.exists()
     clock = _Clock()
     with layer.Workspace(path) as ws:
         result = RunResult(path, run_ingest(ws, inputs, on_event=on_event))
         clock.lap(result, "ingest")
-        if (
-            ws.sql(
-                "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM articles)"
-            ).fetchall()[0][0]
-            == 0
-        ):
-            reasons = "; ".join(f.error for f in result.ingest.errors if f.error)
-            raise InputError(
-                "nothing to analyse: no post or article was read"
-                + (f" ({reasons})" if reasons else "")
-            )
+        empty = _nothing_read(ws, result.ingest)
+        if empty:
+            ws.close()
+            if fresh:  # a workspace of nothing would only block the next run in this folder
+                for name in (path, Path(f"{path}.wal")):
+                    name.unlink(missing_ok=True)
+            raise InputError(empty)
         result.coordination = run_coordination(
             ws, config.coordination, config.campaigns, out=out, on_event=on_event,
             spark=config.spark,
@@ -597,6 +596,21 @@ def run(
         result.report, result.notes = run_report(ws, out, on_event=on_event)
         clock.lap(result, "report")
     return result
+
+
+def _nothing_read(ws: Workspace, report: IngestReport) -> str:
+    """Why there is nothing to analyse (naming the files read), or "" when there is."""
+    count = ws.sql("SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM articles)")
+    if count.fetchall()[0][0] > 0:
+        return ""
+    names = [Path(f.source.split("!")[-1]).name for f in report.files if not f.error]
+    read = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    reasons = "; ".join(f.error for f in report.errors if f.error)
+    return (
+        "nothing to analyse: no post or article was read"
+        + (f" from {read} (no records in it)" if read else "")
+        + (f" ({reasons})" if reasons else "")
+    )
 
 
 class _Clock:
