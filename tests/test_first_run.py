@@ -1,5 +1,5 @@
 """A new user's first runs: tiny or empty inputs give empty results and a complete briefing
-that says the data were too few."""
+that says the data were too few; posts already named as infoops names them need no map."""
 
 from __future__ import annotations
 
@@ -94,3 +94,28 @@ def test_six_short_posts_run_to_empty_results_and_a_briefing_that_says_too_few(t
     assert "Too little data to detect coordination: 6 posts by 3 accounts" in page
     assert "Too few posts for narratives" in page
     assert f"workspace: {out / 'workspace.duckdb'} (" in said  # named, with its size
+
+
+def test_json_lines_named_as_infoops_names_posts_are_read_without_a_map(tmp_path):
+    records = [
+        {"account_id": "a1", "created_at": "2024-10-01T12:00:00Z", "text": "Vote #early",
+         "urls": ["https://www.example.org/a?utm_source=x"]},
+        {"account_id": "a2", "created_at": "2024-10-01 12:05:00", "text": "Second",
+         "post_id": "p2", "lang": "en"},
+        {"account_id": "a3", "text": "no time given"},
+    ]  # fmt: skip
+    source = tmp_path / "posts.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    path = tmp_path / "case.duckdb"
+    done = _run("ingest", source, "-w", path)
+    assert done.exit_code == 0, done.output
+    assert "2 posts, 0 articles ingested; 1 record quarantined" in done.output
+    with Workspace(path, read_only=True) as ws:
+        assert ws.sql("SELECT format FROM ingest_log").fetchall() == [("posts-jsonl",)]
+        rows = ws.sql("SELECT account_id, post_id, created_at::VARCHAR, text, lang, hashtags, "
+                      "domains FROM posts ORDER BY account_id").fetchall()  # fmt: skip
+        quarantined = ws.sql("SELECT line, reason FROM quarantine").fetchall()
+    assert rows[0][0] == "a1" and rows[0][1]  # a post id derived from the content
+    assert rows[0][2:] == ("2024-10-01 12:00:00", "Vote #early", None, ["early"], ["example.org"])
+    assert rows[1] == ("a2", "p2", "2024-10-01 12:05:00", "Second", "en", [], [])
+    assert quarantined == [(3, "missing time")]
