@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from builders import Posts
@@ -119,3 +121,14 @@ def test_json_lines_named_as_infoops_names_posts_are_read_without_a_map(tmp_path
     assert rows[0][2:] == ("2024-10-01 12:00:00", "Vote #early", None, ["early"], ["example.org"])
     assert rows[1] == ("a2", "p2", "2024-10-01 12:05:00", "Second", "en", [], [])
     assert quarantined == [(3, "missing time")]
+
+
+def test_the_command_line_starts_without_typing_so_an_early_ctrl_c_window_stays_short():
+    """Before ``main`` runs, Ctrl-C gets Python's traceback (``__main__.py``): the package
+    import before it stays small."""
+    probe = (
+        "import infoops.__main__, sys; print(sorted({'typing', 'infoops.cli'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
