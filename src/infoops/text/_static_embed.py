@@ -117,13 +117,35 @@ class StaticEmbedder:
     def _encode_missing(
         self, vocabulary: list[str], on_progress: Progress, batch: int = 2048
     ) -> None:
+        encoder = self.encoder or shared_encoder()
+        kept = _process_words(encoder)
+        for word in vocabulary:
+            if word not in self._cache and word in kept:
+                self._cache[word] = kept[word]
         missing = [w for w in vocabulary if w not in self._cache]
         if not missing:
             return
-        encoder = self.encoder or shared_encoder()
         on_progress("words", 0, len(missing))  # the bar shows while the model loads
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]
             for word, vector in zip(chunk, encoder.encode(chunk, batch_size=1024), strict=True):
                 self._cache[word] = vector
+                if len(kept) < PROCESS_WORDS:
+                    kept[word] = vector
             on_progress("words", start + len(chunk), len(missing))
+
+
+# Word vectors kept for the life of the process, per encoder model: every claims run
+# fits the same catalogue words again (thousands of them, most of that step on a small
+# input). Bounded: 50,000 vectors are about 100 MB.
+PROCESS_WORDS = 50_000
+_PROCESS_CACHE: dict[str, dict[str, np.ndarray]] = {}
+
+
+def _process_words(encoder) -> dict[str, np.ndarray]:
+    """The process's word vectors of ``encoder``'s model; a private dict for an encoder
+    that does not name its model and version (a test's stand-in, say)."""
+    name, version = getattr(encoder, "name", ""), getattr(encoder, "version", "")
+    if not (name and version):
+        return {}
+    return _PROCESS_CACHE.setdefault(f"{name}@{version}", {})
