@@ -752,9 +752,9 @@ def narratives(
 
 
 def _print_statements(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{result['statements']:,} attributed statement(s); {result['conflicts']:,} "
-              "conflicting account(s), leads to confirm by reading both sources",
-              highlight=False)  # fmt: skip
+    out.print(f"{_plural(result['statements'], 'attributed statement')}; "
+              f"{_plural(result['conflicts'], 'conflicting account')}, leads to confirm by "
+              "reading both sources", highlight=False)  # fmt: skip
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 

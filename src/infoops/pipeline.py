@@ -404,7 +404,7 @@ def run_statements(
     on_event(Event("statements", "started"))
 
     def progress(done: int, total: int) -> None:
-        on_event(Event("statements", "progress", "documents read", done, total))
+        on_event(Event("statements", "progress", "documents", done, total, unit="documents"))
 
     with committed(ws):
         result = find_statements(ws.con, on_progress=progress)
