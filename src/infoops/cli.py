@@ -752,9 +752,13 @@ def narratives(
 
 
 def _print_statements(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{_plural(result['statements'], 'attributed statement')}; "
-              f"{_plural(result['conflicts'], 'conflicting account')}, leads to confirm by "
-              "reading both sources", highlight=False)  # fmt: skip
+    if result["statements"] == 0:
+        out.print("No attributed statement (a quote or reported speech with its speaker)",
+                  highlight=False)  # fmt: skip
+    else:
+        out.print(f"{_plural(result['statements'], 'attributed statement')}; "
+                  f"{_plural(result['conflicts'], 'conflicting account')}, leads to confirm by "
+                  "reading both sources", highlight=False)  # fmt: skip
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
