@@ -197,6 +197,8 @@ def noun_phrase_before(sentence: str, end: int) -> Span | None:
         i -= 1
     if i >= 0 and tokens[i][0] == ",":
         return _before_apposition(sentence, tokens, i)
+    if i >= 1 and tokens[i][0].lower() in ("who", "which") and tokens[i - 1][0] == ",":
+        return _np_ending_at(tokens, i - 2)  # "The Arizona House Democrats, who replied:"
     if i >= 0 and tokens[i][0].lower() in _cues.PRONOUNS:
         return Span(tokens[i][1], tokens[i][2])
     return _np_ending_at(tokens, i)
@@ -399,6 +401,9 @@ def _reported(sentence: str, verbs: re.Pattern, used: list[Span]):
         hit = _verb_statement(sentence, match)
         if hit is not None:
             yield hit, cue
+            further = _and_that(sentence, hit)
+            if further is not None:
+                yield further, cue
     for match in _cues.PARTICIPLES.finditer(sentence):
         hit = _participle(sentence, match)
         if hit is not None:
@@ -419,6 +424,21 @@ def _according(sentence: str, match: re.Match) -> Found | None:
     return Found(speaker, match.group(), statement, "paraphrase")
 
 
+def _and_that(sentence: str, said: Found) -> Found | None:
+    """ "…tweeted that he'd "had a very good meeting" and that they had "discussed …"":
+    the second that-clause is a second statement of the same speaker."""
+    following = re.match(r",?\s+and\s+that\b", sentence[said.statement.end :])
+    if following is None:
+        tail = re.match(r"[\s\"”»“]*,?\s+and\s+that\b", sentence[said.statement.end :])
+        following = tail
+    if following is None:
+        return None
+    statement = _clip(sentence, said.statement.end + following.end())
+    if statement is None:
+        return None
+    return Found(said.speaker, said.cue, statement, _kind(sentence, statement))
+
+
 def _verb_statement(sentence: str, match: re.Match) -> Found | None:
     word = match.group().lower()
     speaker = noun_phrase_before(sentence, match.start()) or _short_subject(sentence, match)
@@ -432,6 +452,21 @@ def _verb_statement(sentence: str, match: re.Match) -> Found | None:
         if statement is not None:
             return Found(speaker, match.group(), statement, _kind(sentence, statement))
     return _trailing(sentence, match)
+
+
+# Where the speaker's own next action begins: "…, and presented Doug Collins",
+# "… and called for a new election", "… and that they had …" (a second statement).
+_NEXT_CLAUSE = re.compile(r",?\s+and\s+(?:that\b|(?!that\b)[a-z]{3,}ed\b)")
+
+
+def _clip(sentence: str, start: int) -> Span | None:
+    """The reported words from ``start``, up to where the speaker's next clause begins."""
+    end = len(sentence)
+    for following in _NEXT_CLAUSE.finditer(sentence, start):
+        if not any(q.start <= following.start() < q.end for q in quotes(sentence)):
+            end = following.start()
+            break
+    return _trim(sentence, start, end)
 
 
 def _short_subject(sentence: str, verb: re.Match) -> Span | None:
@@ -467,7 +502,7 @@ def _complement(sentence: str, verb: re.Match, weak: bool) -> Span | None:
         rest_at = verb.end()
     that = re.search(r"\b(?:that|dass|que|что|що)\b|:", sentence[rest_at : rest_at + 160])
     if that is not None and '"' not in sentence[rest_at : rest_at + that.start()]:
-        return _trim(sentence, rest_at + that.end(), len(sentence))
+        return _clip(sentence, rest_at + that.end())
     if weak:
         return None
     rest_at = _past_adverbials(sentence, rest_at)
@@ -475,11 +510,11 @@ def _complement(sentence: str, verb: re.Match, weak: bool) -> Span | None:
     start = rest_at + (direct.end() if direct else 0)
     head = re.match(r"(?:to|against|about)\b", sentence[start:])
     if head and verb.group().lower().rstrip("sed") in _INFINITIVE_VERBS:
-        return _trim(sentence, start + (head.end() if head.group() != "to" else 0), len(sentence))
+        return _clip(sentence, start + (head.end() if head.group() != "to" else 0))
     if start < len(sentence) and (sentence[start].islower() or sentence[start] in "([") and \
             not re.match(r"(?:he|she|they|it|we|i|there|the|a|an|his|her|their|its)\b", sentence[start:]):  # fmt: skip
         return None  # "said on Tuesday", "told reporters in …": no clause follows
-    return _trim(sentence, start, len(sentence))
+    return _clip(sentence, start)
 
 
 _ADVERBIAL = re.compile(

@@ -192,6 +192,8 @@ DETERMINERS = frozenset(
         "the",
         "a",
         "an",
+        "another",
+        "one",
         "der",
         "die",
         "das",

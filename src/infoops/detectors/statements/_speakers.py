@@ -142,6 +142,20 @@ class Document:
                 _keep_longest(full, match.group())
         return cls(full, roles)
 
+    def person_before(self, text: str, reach: int = 600) -> str:
+        """The person the text last named before its end (within ``reach`` characters):
+        whom "she" means when no statement came just before."""
+        window = text[-reach:]
+        best, where = "", -1
+        for name in self.full_names.values():
+            if not _person_like(name) or len(name.split()) < 2:
+                continue
+            surname = name.split()[-1]
+            position = window.rfind(surname)
+            if position > where:
+                best, where = name, position
+        return best
+
     def resolve(self, mention: str) -> tuple[str, str]:
         """(role, name) with the name completed from the document where it says so."""
         role, name = split_mention(mention)

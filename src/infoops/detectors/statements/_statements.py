@@ -94,7 +94,7 @@ def document_statements(
                 pending.append(where | {"cue": "", "kind": found.kind,
                                         "statement": found.statement.of(sentence)})  # fmt: skip
                 continue
-            row = _resolve(found, sentence, number, document, last)
+            row = _resolve(found, sentence, number, document, last, text[: span.start])
             if row is None:
                 continue
             if pending and found.statement.start == 0 and quoting:
@@ -119,7 +119,12 @@ def _speaker_of(row: dict) -> dict:
 
 
 def _resolve(
-    found: Found, sentence: str, number: int, document: Document, last: tuple | None
+    found: Found,
+    sentence: str,
+    number: int,
+    document: Document,
+    last: tuple | None,
+    before: str = "",
 ) -> dict | None:
     recent = last is not None and number - last[0] <= _PRONOUN_REACH
     base = {"cue": found.cue, "kind": found.kind, "statement": found.statement.of(sentence)}
@@ -130,6 +135,8 @@ def _resolve(
     mention = found.speaker.of(sentence)
     if mention.lower() in _PRONOUN_WORDS:
         name, role = (last[1], last[2]) if recent and last[1] else ("", "")
+        if not name and mention.lower() not in _FIRST_PERSON:
+            name = document.person_before(before)
         return base | {"speaker_mention": mention, "speaker": name, "speaker_role": role}
     role, name = document.resolve(mention)
     return base | {"speaker_mention": mention, "speaker": name or role, "speaker_role": role}
@@ -142,6 +149,9 @@ def _pronouns() -> frozenset[str]:
 
 
 _PRONOUN_WORDS = _pronouns()
+_FIRST_PERSON = frozenset(
+    ["we", "i", "wir", "ich", "nous", "je", "nosotros", "yo", "мы", "я", "ми"]
+)
 
 
 def _sources(con: duckdb.DuckDBPyConnection, min_post_chars: int) -> list[Source]:
