@@ -58,6 +58,7 @@ _HEDGES = frozenset(
         "definitely",
     ]
 )
+VERDICT_SCORE = 0.5  # "is fake" against "not a fake": one word, read as a moderate lead
 MIN_COVERAGE = 0.3  # share of the shorter statement's word weight the two must share
 MAX_PAIRS = 5_000_000  # candidate pairs compared at most (memory), rarest words first
 MAX_POSTING = 400  # a word used by more statements than this does not pair them up
@@ -121,41 +122,66 @@ def terms(text: str, lang: str | None, exclude: frozenset[str] = frozenset()) ->
 
 
 _DENIED_WORDS = 8  # words at the head of a denied statement: what is denied
+_QUOTE_MARKS = frozenset('"“”«»„')
 _SCOPE_WORDS = 12  # words after a negation, to the clause's end, that it governs
 # Words that call the whole statement false ("… is baseless", "a fictional narrative").
 _EVALUATIVE = re.compile(
     r"baseless|unfounded|false|fictional|fake|untrue|hoax|fabricated|groundless|lie|lies|"
-    r"myth|nonsense|staged|фейк\w*|неправд\w*|ложь|вигадк\w*|вигадан\w*|постановк\w*|"
+    r"myth|nonsense|staged|ludicrous|absurd|ridiculous|misunderstood|misread|misinterpreted|"
+    r"mistaken|lying|lied|provocations?|фейк\w*|неправд\w*|ложь|вигадк\w*|вигадан\w*|постановк\w*|"
     r"провокац\w*|grundlos|falsch\w*|erfunden\w*|faux|fausse|inventé\w*|falso|falsa",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?|[,;:.!?()\[\]\"“”«»—–]")
 
 
-def negated(text: str, cue: str, lang: str | None) -> tuple[set[str], str]:
-    """The stems a negation governs (the next few words of its clause; the whole
-    statement after a verb of denial), and the negating words."""
+def negated(text: str, cue: str, lang: str | None) -> tuple[set[str], str, bool]:
+    """The stems a negation governs (the rest of its clause; the whole statement after a
+    verb of denial or a word that calls it false), the negating words, and whether the
+    whole statement is negated."""
     stem = _stem(lang)
     if _cues.DENIAL.match(cue.strip()):
-        return {stem(w.lower()) for w in _WORD.findall(text)}, cue
+        return {stem(w.lower()) for w in _WORD.findall(text)}, cue, True
     tokens = _TOKEN.findall(text)
     scope: set[str] = set()
     words: list[str] = []
+    whole = False
     for k, token in enumerate(tokens):
         if _EVALUATIVE.fullmatch(token):
             if any(_cues.NEGATIONS.fullmatch(t) for t in tokens[max(0, k - 2) : k]):
                 continue  # "not a fake": affirmed
             words.append(token)
+            whole = True
             scope |= {stem(t.lower()) for t in tokens if t[0].isalpha()}
         elif _cues.NEGATIONS.fullmatch(token):
-            if k + 1 < len(tokens) and _EVALUATIVE.fullmatch(tokens[k + 1]):
+            if any(_EVALUATIVE.fullmatch(t) for t in tokens[k + 1 : k + 3]):
                 continue
             words.append(token)
-            for following in tokens[k + 1 : k + 1 + _SCOPE_WORDS]:
-                if not following[0].isalpha():
-                    break
-                scope.add(stem(following.lower()))
-    return scope, " ".join(words)
+            scope |= _governed(tokens[k + 1 : k + 1 + _SCOPE_WORDS], stem)
+    return scope, " ".join(words), whole
+
+
+def _governed(tokens: list[str], stem) -> set[str]:
+    """Stems up to the clause's end; quote marks inside it do not end it."""
+    found = set()
+    for token in tokens:
+        if token in _QUOTE_MARKS:
+            continue
+        if not token[0].isalpha():
+            break
+        found.add(stem(token.lower()))
+    return found
+
+
+def verdicts(text: str) -> dict[str, bool]:
+    """Words that call something false, each with whether it is itself negated ("is
+    fake" against "not a fake")."""
+    tokens = _TOKEN.findall(text)
+    return {
+        token.lower(): any(_cues.NEGATIONS.fullmatch(t) for t in tokens[max(0, k - 2) : k])
+        for k, token in enumerate(tokens)
+        if _EVALUATIVE.fullmatch(token)
+    }
 
 
 def _numbers(text: str, lang: str | None) -> dict[str, str]:
@@ -210,15 +236,19 @@ class ConflictFinder:
 
     def conflict(self, i: int, j: int) -> Conflict | None:
         a, b = self.statements[i], self.statements[j]
-        shared = set(self.terms[i]) & set(self.terms[j])
-        weight = sum(self.idf.get(t, 0.0) for t in shared)
-        if weight < SHARED_WEIGHT:
-            return None
         if not a.speaker_key or not b.speaker_key:
             return None  # an unresolved "he": whose account it is cannot be told
         same_speaker = a.speaker_key == b.speaker_key
         if same_speaker and a.source == b.source:
             return None  # one speaker's statements in one article: one account
+        verdict = self._verdict(i, j)
+        if verdict is not None:
+            return Conflict(i, j, "self" if same_speaker else verdict[0], verdict[1],
+                            verdict[1], VERDICT_SCORE, "moderate")  # fmt: skip
+        shared = set(self.terms[i]) & set(self.terms[j])
+        weight = sum(self.idf.get(t, 0.0) for t in shared)
+        if weight < SHARED_WEIGHT:
+            return None
         coverage = weight / max(min(self._weight(i), self._weight(j)), 1e-9)
         if coverage < MIN_COVERAGE:
             return None
@@ -234,15 +264,28 @@ class ConflictFinder:
         return Conflict(i, j, kind, words, shown, score, level)
 
     def _denial(self, i: int, j: int, shared: set[str]) -> tuple[str, str] | None:
-        """Exactly one side negates a shared content word (not only a shared name)."""
+        """Exactly one side negates a shared content word (not only a shared name,
+        unless it calls the whole statement false)."""
         a, b = self.statements[i], self.statements[j]
-        scope_a, words_a = negated(a.text, a.cue, a.lang)
-        scope_b, words_b = negated(b.text, b.cue, b.lang)
-        hit_a = {t for t in shared & scope_a if self._content(i, t) or self._content(j, t)}
-        hit_b = {t for t in shared & scope_b if self._content(i, t) or self._content(j, t)}
+        scope_a, words_a, whole_a = negated(a.text, a.cue, a.lang)
+        scope_b, words_b, whole_b = negated(b.text, b.cue, b.lang)
+        hit_a = {
+            t for t in shared & scope_a if whole_a or self._content(i, t) or self._content(j, t)
+        }
+        hit_b = {
+            t for t in shared & scope_b if whole_b or self._content(i, t) or self._content(j, t)
+        }
         if bool(hit_a) == bool(hit_b):
             return None
         return "denial", words_a if hit_a else words_b
+
+    def _verdict(self, i: int, j: int) -> tuple[str, str] | None:
+        """One calls it fake, the other says it is not a fake."""
+        first, second = verdicts(self.statements[i].text), verdicts(self.statements[j].text)
+        for word in sorted(set(first) & set(second)):
+            if first[word] != second[word]:
+                return "denial", word
+        return None
 
     def _content(self, i: int, stem: str) -> bool:
         """A word written in lower case where it stands (not a name): what is said, not
