@@ -179,3 +179,28 @@ def test_any_text_gives_statements_inside_it(text):
     for row in document_statements(text, "en"):
         assert 0 <= row["start"] < row["end"] <= len(text)
         assert text[row["start"] : row["end"]] == row["statement"]
+
+
+def test_a_readout_against_a_state_outlet_ranks_first(workspace):
+    articles = [
+        ("wh", "whitehouse.gov", "The White House said the president raised election "
+         "interference with the minister and warned against any attempts to interfere."),
+        ("rt", "rt.com", "Observers said the two sides did not raise election interference "
+         "at all during the talks."),
+        ("x", "example.org", "Smith said the budget talks had stalled over tax credits. "
+         "Jones said the budget talks had not stalled over tax credits."),
+    ]  # fmt: skip
+    for article_id, domain, text in articles:
+        workspace.con.execute(
+            "INSERT INTO articles (article_id, domain, text, lang, source_file, ingest_id, "
+            "published_at) VALUES (?, ?, ?, 'en', 'f', 1, TIMESTAMP '2019-12-10')",
+            [article_id, domain, text],
+        )
+    find_statements(workspace.con)
+    ranked = workspace.sql(
+        "SELECT c.actors, sa.source_id, sb.source_id FROM statement_conflicts c "
+        "JOIN statements sa ON sa.statement_id = c.statement_a "
+        "JOIN statements sb ON sb.statement_id = c.statement_b ORDER BY conflict_id"
+    ).fetchall()
+    assert len(ranked) == 2
+    assert ranked[0][0] == "official / state_media" and {ranked[0][1], ranked[0][2]} == {"wh", "rt"}

@@ -260,8 +260,16 @@ def _name_words(speaker: str) -> frozenset[str]:
     return frozenset(w.lower().removesuffix("'s") for w in f"{role} {name}".split())
 
 
+def _actor(row: dict) -> str:
+    """A government's word stays official wherever it is reported; anyone else's words in
+    a state outlet's article are that outlet's account."""
+    if row["speaker_kind"] == "other" and row["source_state_media"]:
+        return "state_media"
+    return row["speaker_kind"]
+
+
 def _actors(rows: list[dict], conflict: Conflict) -> tuple[str, str]:
-    kinds = sorted((rows[conflict.a]["speaker_kind"], rows[conflict.b]["speaker_kind"]))
+    kinds = sorted((_actor(rows[conflict.a]), _actor(rows[conflict.b])))
     return kinds[0], kinds[1]
 
 
