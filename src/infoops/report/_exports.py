@@ -448,13 +448,24 @@ def _write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     return len(nodes)
 
 
+# Columns left out of the Parquet export: the wall-clock times of each ingest would make
+# two runs of the same input differ; the workspace keeps them (``infoops info``).
+UNREPRODUCIBLE = {"ingest_log": ("started_at", "finished_at")}
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
-    """Every table of the workspace as DIR/tables/NAME.parquet (zstd); returns the count."""
+    """Every table of the workspace as DIR/tables/NAME.parquet (zstd); returns the count.
+
+    Rows are sorted (a table made by a parallel query holds them in any order) and the
+    columns in ``UNREPRODUCIBLE`` left out: the same input gives the same bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [n for (n,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
     ).fetchall()]  # fmt: skip
     for name in names:
         target = str(folder / f"{name}.parquet").replace("'", "''")
-        con.execute(f"COPY {name} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        left_out = ", ".join(UNREPRODUCIBLE.get(name, ()))
+        columns = f"* EXCLUDE ({left_out})" if left_out else "*"
+        con.execute(f"COPY (SELECT {columns} FROM {name} ORDER BY ALL) TO '{target}' "
+                    "(FORMAT parquet, COMPRESSION zstd)")  # fmt: skip
     return len(names)
