@@ -1,0 +1,360 @@
+"""kill -9 at any moment of a step leaves the workspace with that step's previous complete
+results or its new ones, never a part: ingest and the content steps (integrity, claims,
+narratives, laundering) are killed at several moments: a fraction of the step's clean
+time, an event it logs with ``--events``, or right after its Nth statement writing a
+result table (between two tables of one step, or after the last before COMMIT: moments
+a timer cannot hit). Each state a kill leaves opens in ``info`` and every dashboard
+route, then ``report`` works; running the step again writes the same bytes as a run
+never killed, and so does ``run`` beside the steps run one by one. (Coordination's kill
+test is in test_pipeline.py.)
+
+One small case (1,500 simulated posts, election-integrity texts among them, six
+articles) is run step by step once; each test starts from its copy before the step."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from infoops import Workspace
+from infoops.cli import app as cli
+from infoops.dashboard import create_app
+from infoops.report._exports import UNREPRODUCIBLE
+from infoops.simulate import simulate, write_io_csv
+from infoops.workspace._schema import INPUT_TABLES, RESULT_TABLES
+from infoops.workspace._tables import has_table
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLI = [sys.executable, "-m", "infoops"]
+
+
+@dataclass(frozen=True)
+class AtEvent:
+    """The moment the step logs its first event with this status and step."""
+
+    status: str
+    step: str = ""
+
+
+@dataclass(frozen=True)
+class AfterWrites:
+    """Right after the step's ``count``-th statement that writes one of its result tables."""
+
+    count: int
+
+
+Moment = float | AtEvent | AfterWrites  # a float: that fraction of the step's clean time
+# Each content step: its command and its moments. Claims and narratives take seconds
+# (models, a 10,000-claim catalogue), so they get fewer moments: the ones between writes.
+STEPS: dict[str, tuple[list[str], list[Moment]]] = {
+    "integrity": (["integrity"], [0.3, 0.6, AfterWrites(1), AtEvent("finished")]),
+    "claims": (["claims", "match"], [AtEvent("started"), AfterWrites(2)]),
+    "narratives": (["narratives"], [0.5, AfterWrites(1), AfterWrites(3)]),
+    "laundering": (["laundering"], [AtEvent("progress", "embedding articles"),
+                                    AfterWrites(1), AfterWrites(3), 0.9]),
+}  # fmt: skip
+
+# The CLI in a child whose workspace connection SIGKILLs the process right after the
+# statement that makes COUNT writes to TABLES (argv: COUNT TABLES infoops-arguments...).
+KILL_AFTER_WRITES = r"""
+import os, re, signal, sys
+from infoops.workspace import _workspace
+
+count, tables = int(sys.argv[1]), sys.argv[2].split(",")
+writes = re.compile(r"\b(?:CREATE(?: OR REPLACE)? TABLE|INSERT INTO|DROP TABLE(?: IF EXISTS)?"
+                    r"|ALTER TABLE|UPDATE|DELETE FROM)\s+(?:" + "|".join(tables) + r")\b", re.I)
+
+class Killing:
+    def __init__(self, con):
+        self.con, self.seen = con, 0
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+    def execute(self, query, *args, **kwargs):
+        result = self.con.execute(query, *args, **kwargs)
+        self.seen += len(writes.findall(query)) if isinstance(query, str) else 0
+        if count and self.seen >= count:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+opened = _workspace.Workspace.__init__
+
+def init(self, *args, **kwargs):
+    opened(self, *args, **kwargs)
+    self.con = Killing(self.con)
+
+_workspace.Workspace.__init__ = init
+from infoops.cli import app
+app(sys.argv[3:], prog_name="infoops")
+"""
+
+
+def _tables_of(step: str) -> list[str]:
+    """The result tables ``step`` writes (``claims match``, not ``claims add``)."""
+    command = " ".join(STEPS[step][0])
+    return [t.name for t in RESULT_TABLES if t.stage == command]
+
+
+def _fingerprint(ws: Workspace, table: str) -> tuple | None:
+    """Rows and an order-free hash of ``table``'s content (without the ingest log's
+    wall-clock times); None when the table is absent."""
+    if not has_table(ws.con, table):
+        return None
+    left_out = ", ".join(UNREPRODUCIBLE.get(table, ()))
+    rows = f"(SELECT * EXCLUDE ({left_out}) FROM {table})" if left_out else table
+    return tuple(ws.sql(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {rows} t").fetchall()[0])
+
+
+def _fingerprints(path: Path, tables: list[str]) -> dict[str, tuple | None]:
+    with Workspace(path, read_only=True) as ws:
+        return {table: _fingerprint(ws, table) for table in tables}
+
+
+def _infoops(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True)
+
+
+def _timed(*args: object) -> float:
+    """Run one command to its end; its wall time in seconds."""
+    started = time.perf_counter()
+    done = _infoops(*args)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - started
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def _inputs(folder: Path) -> list[Path]:
+    """Simulated posts, 60 of them with the election-integrity fixture's texts (so that
+    the integrity step tags something), and the six laundering articles."""
+    sim = simulate(1_500, seed=3)
+    lines = (FIXTURES / "election_integrity.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if json.loads(line)["tags"]][:60]
+    column = sim.posts["text"].to_pylist()
+    for i, text in enumerate(texts):
+        column[i * 20] = text
+    posts = sim.posts.set_column(
+        sim.posts.schema.get_field_index("text"), "text", pa.array(column, pa.string())
+    )
+    csv, _ = write_io_csv(replace(sim, posts=posts), folder / "posts.csv")
+    articles = folder / "articles.jsonl"
+    shutil.copy(FIXTURES / "laundering_articles.jsonl", articles)
+    return [csv, articles]
+
+
+@dataclass
+class Clean:
+    """The case run step by step without a kill: the workspace before each step, each
+    step's wall time, output folder and tables."""
+
+    inputs: list[Path]
+    root: Path
+    before: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, dict[str, tuple | None]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Clean:
+    root = tmp_path_factory.mktemp("clean")
+    case = Clean(_inputs(root), root)
+    ws = root / "case.duckdb"
+    case.seconds["ingest"] = _timed("ingest", *case.inputs, "-w", ws)
+    case.tables["ingest"] = _fingerprints(ws, list(INPUT_TABLES))
+    _timed("coordination", "-w", ws, "--out", root / "out" / "coordination")
+    _timed("actors", "match", "-w", ws, "--out", root / "out" / "actors")
+    for step, (command, _) in STEPS.items():
+        case.before[step] = root / f"before-{step}.duckdb"
+        shutil.copy(ws, case.before[step])
+        case.seconds[step] = _timed(*command, "-w", ws, "--out", root / "out" / step)
+        case.tables[step] = _fingerprints(ws, _tables_of(step))
+    return case
+
+
+def _kill_at(args: list, moment: Moment, seconds: float, tables: list[str], events: Path) -> str:
+    """Start ``infoops ARGS`` and SIGKILL it at ``moment`` (``seconds``: the clean run's
+    time; ``tables``: those whose writes ``AfterWrites`` counts). Returns the last event
+    it logged, to say where a failing kill landed."""
+    events.unlink(missing_ok=True)
+    count = moment.count if isinstance(moment, AfterWrites) else 0
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILL_AFTER_WRITES, str(count), ",".join(tables),
+         *map(str, args), "--events", str(events)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        if isinstance(moment, float):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=moment * seconds)
+        elif isinstance(moment, AtEvent):
+            _wait_for_event(child, events, moment)
+        else:
+            child.wait(timeout=600)
+            assert child.returncode == -signal.SIGKILL, f"{moment}: ended {child.stderr.read()}"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=60)
+    logged = events.read_text(encoding="utf-8").splitlines() if events.exists() else []
+    return logged[-1] if logged else "no event"
+
+
+def _wait_for_event(child: subprocess.Popen, events: Path, moment: AtEvent) -> None:
+    while child.poll() is None:
+        for line in events.read_text(encoding="utf-8").splitlines() if events.exists() else []:
+            event = json.loads(line)
+            if event["status"] == moment.status and event.get("step", "") == moment.step:
+                return
+        time.sleep(0.002)
+    pytest.fail(f"the step ended (exit {child.returncode}) before {moment}")
+
+
+def _routes(client: TestClient) -> list[str]:
+    """Every read route of the dashboard, with the first campaign, account, narrative,
+    claim and article the workspace holds."""
+    routes = ["/", "/api/summary", "/api/campaigns", "/api/network", "/api/network.bin",
+              "/api/narratives", "/api/claims", "/api/laundering", "/api/runs"]  # fmt: skip
+    routes += [f"/api/export/{name}" for name in ("accounts.csv", "edges.csv", "evidence.csv",
+               "campaigns.csv", "network.gexf", "network.graphml", "campaigns.json",
+               "briefing.html")]  # fmt: skip
+    campaigns = client.get("/api/campaigns").json()["campaigns"]
+    if campaigns:
+        first = campaigns[0]["campaign_id"]
+        routes += [f"/api/campaigns/{first}", f"/api/campaigns/{first}/timeline"]
+        members = client.get(f"/api/campaigns/{first}").json()["members"]
+        routes.append(f"/api/accounts/{members[0]['account_id']}")
+    narratives = client.get("/api/narratives").json()
+    if narratives:
+        routes.append(f"/api/narratives/{narratives[0]['narrative']}")
+    claims = client.get("/api/claims").json()
+    if claims:
+        routes.append(f"/api/claim?id={claims[0]['claim_id']}")
+    groups = client.get("/api/laundering").json()
+    if groups:
+        routes.append(f"/api/articles/{groups[0]['origin_id']}")
+    return routes
+
+
+def _check_opens(path: Path, tmp_path: Path) -> None:
+    """``info`` and every dashboard route work on the workspace a kill left."""
+    info = CliRunner().invoke(cli, ["info", "-w", str(path)])
+    assert info.exit_code == 0, info.output
+    app = create_app(path, runs_dir=tmp_path / "runs", warm_caches=False)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        for route in _routes(client):
+            answer = client.get(route)
+            assert answer.status_code in (200, 409), (route, answer.status_code, answer.text)
+
+
+def _check_report(path: Path, out: Path) -> None:
+    result = CliRunner().invoke(cli, ["report", "-w", str(path), "--out", str(out)])
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert (out / "briefing.html").stat().st_size > 0
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_step_killed_at_any_moment_leaves_none_or_all_of_its_results(clean, step, tmp_path):
+    command, moments = STEPS[step]
+    ws = tmp_path / "case.duckdb"
+    shutil.copy(clean.before[step], ws)
+    tables = _tables_of(step)
+    absent = dict.fromkeys(tables)
+    opened = []  # each state a kill left (none or all of the results) is opened once
+    for moment in moments:
+        last = _kill_at([*command, "-w", ws, "--out", tmp_path / "killed"], moment,
+                        clean.seconds[step], tables, tmp_path / "events.jsonl")  # fmt: skip
+        left = _fingerprints(ws, tables)
+        assert left in (absent, clean.tables[step]), (moment, last, left)
+        if left not in opened:
+            _check_opens(ws, tmp_path)
+            opened.append(left)
+    _check_report(ws, tmp_path / "report")
+    again = _infoops(*command, "-w", ws, "--out", tmp_path / "again")
+    assert again.returncode == 0, again.stderr
+    assert _fingerprints(ws, tables) == clean.tables[step]
+    written, expected = _files(tmp_path / "again"), _files(clean.root / "out" / step)
+    assert written.keys() == expected.keys()
+    for name, content in expected.items():
+        assert written[name] == content, name
+
+
+def test_ingest_killed_at_any_moment_keeps_whole_files_only(clean, tmp_path):
+    """Killed the moment the workspace file appears, while the first file is staged,
+    between its writes, at the first write of the second file and late: no workspace or
+    a valid one, holding each input file whole or not at all; ingesting again adds what
+    is missing and gives the clean tables."""
+    ws = tmp_path / "case.duckdb"
+    args = ["ingest", *clean.inputs, "-w", ws]
+    _kill_when_created(args, ws)
+    if ws.exists():  # then whole: a valid, empty workspace
+        _check_opens(ws, tmp_path)
+        assert _fingerprints(ws, ["posts", "articles"]) == {"posts": (0, None),
+                                                            "articles": (0, None)}  # fmt: skip
+    staging = AtEvent("progress", f"{clean.inputs[0].name} (twitter-io-csv)")
+    for moment in (staging, AfterWrites(1), AfterWrites(4), AfterWrites(5), 0.9):
+        _kill_at(args, moment, clean.seconds["ingest"], list(INPUT_TABLES),
+                 tmp_path / "events.jsonl")  # fmt: skip
+        _check_whole_files(ws, clean)
+        _check_opens(ws, tmp_path)
+    again = _infoops(*args)
+    assert again.returncode == 0, again.stderr
+    assert _fingerprints(ws, list(INPUT_TABLES)) == clean.tables["ingest"]
+
+
+def _kill_when_created(args: list, path: Path) -> None:
+    """SIGKILL ``infoops ARGS`` as soon as ``path`` exists (polled every 0.2 ms)."""
+    child = subprocess.Popen([*CLI, *map(str, args)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    while not path.exists() and child.poll() is None:
+        time.sleep(0.0002)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+
+
+def _check_whole_files(path: Path, clean: Clean) -> None:
+    """Each input file the workspace logs has all its rows, as in the clean run; a file it
+    does not log has none."""
+    counted = "SELECT source_file, count(*) FROM {} GROUP BY 1"
+    with Workspace(path, read_only=True) as ws:
+        logged = {r[0] for r in ws.sql("SELECT source_file FROM ingest_log").fetchall()}
+        left = {t: dict(ws.sql(counted.format(t)).fetchall()) for t in ("posts", "articles")}
+    with Workspace(clean.root / "case.duckdb", read_only=True) as ws:
+        whole = {t: dict(ws.sql(counted.format(t)).fetchall()) for t in ("posts", "articles")}
+    for table, rows in left.items():
+        assert rows == {f: n for f, n in whole[table].items() if f in logged}, (table, logged)
+
+
+def test_two_runs_of_the_same_input_write_the_same_bytes(clean, tmp_path):
+    """``infoops run`` and the same steps run one by one, each with ``report --parquet``,
+    write byte-identical files: every CSV, graph, briefing, PDF and table, the ingest log
+    too (its wall-clock times stay in the workspace)."""
+    done = _infoops("run", *clean.inputs, "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    for ws, out in ((tmp_path / "run" / "workspace.duckdb", tmp_path / "run"),
+                    (clean.root / "case.duckdb", clean.root / "out" / "report")):  # fmt: skip
+        report = _infoops("report", "-w", ws, "--out", out, "--parquet")
+        assert report.returncode == 0, report.stderr
+    steps = {}
+    for folder in sorted((clean.root / "out").iterdir()):
+        steps |= _files(folder)
+    run = _files(tmp_path / "run")
+    del run["workspace.duckdb"]
+    assert run.keys() == steps.keys()
+    assert "tables/ingest_log.parquet" in run and "briefing.pdf" in run
+    different = [name for name, content in run.items() if content != steps[name]]
+    assert different == []
