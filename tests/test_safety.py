@@ -27,7 +27,7 @@ from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
 from infoops.pipeline import run_coordination
-from infoops.report import briefing_html, raw_csv, write_graphml, write_parquet
+from infoops.report import briefing_html, raw_csv, write_gexf, write_graphml, write_parquet
 from infoops.report._briefing import is_web_url
 from infoops.report._exports import _csv, xml_text
 from infoops.simulate import simulate
@@ -300,10 +300,7 @@ def test_gexf_and_graphml_parse_with_xml_etree_and_networkx(cli_outputs):
     assert {d["label"] for _, d in graph.nodes(data=True)} == expected
     ElementTree.parse(cli_outputs["safe"] / "network.graphml")
     graphml = nx.read_graphml(cli_outputs["safe"] / "network.graphml")
-    # igraph writes CR as is, and XML readers read a raw CR in text as LF
-    assert {d["label"] for _, d in graphml.nodes(data=True)} == {
-        e.replace("\r\n", "\n").replace("\r", "\n") for e in expected
-    }
+    assert {d["label"] for _, d in graphml.nodes(data=True)} == expected  # a CR stays a CR
     ids = {d["account_id"] for _, d in graphml.nodes(data=True)}
     assert any(i.startswith("=") for i in ids)  # graph files are not sheets: no quote added
     for path in (
@@ -312,6 +309,35 @@ def test_gexf_and_graphml_parse_with_xml_etree_and_networkx(cli_outputs):
         cli_outputs["safe"] / "network.graphml",
     ):
         assert not NOT_XML & set(path.read_text(encoding="utf-8")), path
+
+
+def test_ids_that_differ_only_in_forbidden_characters_stay_apart_in_graph_files(tmp_path):
+    """Cleaning ids for XML must not merge accounts: a+U+0001, a+U+0002, a+NUL and a are
+    four nodes in both graph files, joined as in the workspace; a clean id is kept."""
+    con = duckdb.connect()
+    ids = ["a\x01", "a\x02", "a\x00", "a", "b\r"]
+    con.execute(
+        """CREATE TABLE campaign_accounts AS SELECT unnest($ids) AS account_id,
+                   NULL::VARCHAR AS account_name, 'C001' AS campaign_id,
+                   0.5 AS coordination_score, 'co_link' AS top_signals""",
+        {"ids": ids},
+    )
+    con.execute(
+        """CREATE TABLE fused_edges AS SELECT unnest($s) AS source, unnest($t) AS target,
+                   1.0 AS weight, 'co_link' AS signals""",
+        {"s": ids[:-1], "t": ids[1:]},
+    )
+    write_gexf(con, tmp_path / "g.gexf")
+    write_graphml(con, tmp_path / "g.graphml")
+    gexf, graphml = nx.read_gexf(tmp_path / "g.gexf"), nx.read_graphml(tmp_path / "g.graphml")
+    account = nx.get_node_attributes(graphml, "account_id")
+    chain = [xml_text(i) for i in ids]  # each id joined to the next, as in fused_edges
+    for graph, name in ((gexf, lambda n: n), (graphml, lambda n: account[n])):
+        assert graph.number_of_nodes() == 5 and graph.number_of_edges() == 4
+        ends = [n for n in graph if graph.degree(n) == 1]
+        path = [name(n).split("~")[0] for n in nx.shortest_path(graph, *ends)]
+        assert path in (chain, chain[::-1])
+    assert set(gexf) == set(account.values()) and {"a", "b\r"} <= set(gexf)
 
 
 def test_dashboard_csv_downloads_are_neutralised(loopback_client, cli_outputs):
