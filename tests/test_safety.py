@@ -11,7 +11,9 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import duckdb
@@ -476,3 +478,128 @@ def test_dashboard_links_only_http_urls(tmp_path):
             assert href is None or href.startswith(("http://", "https://")), (url, href)
             assert safe is None or safe.startswith(("http://", "https://")), (url, safe)
     assert result["external"][len(WEB)] is None  # javascript: shown as text
+
+
+# --- 4. The hostile fixture, as a user runs it ---------------------------------------------
+
+HOSTILE_FILE = Path(__file__).parent / "fixtures" / "hostile" / "posts.jsonl"
+ACTIVE = {"script", "iframe", "object", "embed", "foreignobject", "frame", "base", "form"}
+
+
+def _input_strings() -> set[str]:
+    """Every id, handle, display name, text, hashtag and URL the fixture holds."""
+    found: set[str] = set()
+    for line in HOSTILE_FILE.read_text(encoding="utf-8").splitlines():
+        tweet = json.loads(line)
+        for post in (tweet, tweet.get("retweeted_status") or {}):
+            user = post.get("user", {})
+            found |= {user.get("id_str"), user.get("screen_name"), user.get("name"),
+                      post.get("full_text")}  # fmt: skip
+            entities = post.get("entities", {})
+            found |= {h["text"] for h in entities.get("hashtags", [])}
+            found |= {u["expanded_url"] for u in entities.get("urls", [])}
+    return {s for s in found if s}
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory) -> Path:
+    """tests/fixtures/hostile/posts.jsonl through the CLI: ingest, coordination, report."""
+    root = tmp_path_factory.mktemp("fixture")
+    ws, out = root / "case.duckdb", root / "out"
+    for args in (["ingest", HOSTILE_FILE, "-w", ws], ["coordination", "-w", ws, "--out", out],
+                 ["report", "-w", ws, "--out", out]):  # fmt: skip
+        result = CliRunner().invoke(cli, list(map(str, args)))
+        assert result.exit_code == 0 and result.exception is None, result.output
+    return root
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of a page, to find any a post could have added."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+
+def _assert_inert(page: str) -> None:
+    """No element that runs or loads anything, no event handler, links only to the page
+    itself or to http(s), images only inline."""
+    markup = _Markup()
+    markup.feed(page)
+    assert not markup.tags & ACTIVE, markup.tags & ACTIVE
+    assert not [a for a in markup.attributes if a[0].startswith("on")]
+    for name, value in markup.attributes:
+        if name in ("href", "xlink:href", "action", "formaction"):
+            assert value.startswith(("#", "http://", "https://")), (name, value)
+        if name == "src":
+            assert value.startswith("data:image/"), value
+
+
+def test_hostile_fixture_is_read_whole_and_kept_as_written(fixture_run):
+    lines = HOSTILE_FILE.read_text(encoding="utf-8").splitlines()
+    with Workspace(fixture_run / "case.duckdb", read_only=True) as ws:
+        assert ws.sql("SELECT count(*) FROM posts").fetchall()[0][0] == len(lines)
+        names = {n for (n,) in ws.sql("SELECT display_name FROM accounts").fetchall()}
+        members = ws.sql("SELECT count(*) FROM campaign_accounts WHERE campaign_id IS NOT "
+                         "NULL").fetchall()[0][0]  # fmt: skip
+    assert {json.loads(line)["user"]["name"] for line in lines} == names  # NUL, RLO and all
+    assert members == 12  # the network is found, so its vectors reach every output
+
+
+def test_hostile_fixture_briefing_escapes_every_vector(fixture_run):
+    page = (fixture_run / "out" / "briefing.html").read_text(encoding="utf-8")
+    _assert_inert(page)
+    markup = [s for s in _input_strings() if "<" in s]
+    assert markup and not [s for s in markup if s in page]
+    assert html.escape("<script>alert(1)</script>", quote=False) in page  # shown, as text
+
+
+def test_hostile_fixture_csvs_neutralise_every_formula(fixture_run):
+    neutralised = 0
+    for path in sorted((fixture_run / "out").glob("*.csv")):
+        for row in _rows(path):
+            for cell in row:
+                assert not _is_formula(cell) and not NOT_XML & set(cell), (path.name, cell)
+                neutralised += cell[:1] == "'" and _is_formula(cell[1:])
+    assert neutralised > 100
+
+
+def test_hostile_fixture_graph_files_parse(fixture_run):
+    """Both graph files parse and hold every network account, its handle cleaned of what
+    XML forbids and otherwise whole (a CR too)."""
+    with Workspace(fixture_run / "case.duckdb", read_only=True) as ws:
+        handles = {n for (n,) in ws.sql("SELECT account_name FROM campaign_accounts "
+                                        "WHERE campaign_id IS NOT NULL").fetchall()}  # fmt: skip
+    assert sum(not h.isalnum() for h in handles) >= 6  # the vectors reach the graph
+    for name, read in (("network.gexf", nx.read_gexf), ("network.graphml", nx.read_graphml)):
+        path = fixture_run / "out" / name
+        ElementTree.parse(path)
+        graph = read(path)
+        assert graph.number_of_nodes() == 12 and graph.number_of_edges() > 0
+        assert {d["label"] for _, d in graph.nodes(data=True)} == {xml_text(h) for h in handles}
+
+
+def test_hostile_fixture_dashboard_routes_answer_and_stay_inert(fixture_run, tmp_path):
+    app = create_app(fixture_run / "case.duckdb", runs_dir=tmp_path, warm_caches=False)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        campaign = client.get("/api/campaigns").json()["campaigns"][0]["campaign_id"]
+        members = client.get(f"/api/campaigns/{campaign}").json()["members"]
+        routes = [*ROUTES[:-1], f"/api/campaigns/{campaign}", f"/api/campaigns/{campaign}/timeline",
+                  "/api/network.bin", "/api/narratives", "/api/claims", "/api/laundering",
+                  *(f"/api/accounts/{quote(m['account_id'], safe='')}" for m in members)]  # fmt: skip
+        for route in routes:
+            answer = client.get(route)
+            assert answer.status_code == 200, (route, answer.status_code)
+            assert "content-security-policy" in answer.headers
+            if answer.headers["content-type"].startswith("application/json"):
+                answer.json()
+        assert "rigged" not in client.get("/").text  # the page is static: data comes as JSON
+        _assert_inert(client.get("/api/export/briefing.html").text)
+        for name in ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.csv"):
+            exported = client.get(f"/api/export/{name}").content
+            assert exported == (fixture_run / "out" / name).read_bytes(), name
