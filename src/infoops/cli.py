@@ -34,6 +34,7 @@ from .detectors.coordination._signals import BY_NAME
 from .errors import InfoopsError
 from .pipeline import (
     Event,
+    check_folders,
     run_actors,
     run_claims,
     run_coordination,
@@ -185,6 +186,7 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if len(missing) == len(paths):  # nothing to read: make no workspace either
         _fail(f"{missing[0]}: no such file or directory")
+    check_folders(paths)
     with _open(workspace) as ws, _reporting(events) as reporter:
         report = run_ingest(
             ws, paths, mapping=fields, platform=platform, format=format, on_event=reporter
