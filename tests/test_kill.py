@@ -1,6 +1,6 @@
 """kill -9 at any moment of a step leaves the workspace with that step's previous complete
-results or its new ones, never a part: ingest and the content steps (integrity, claims,
-narratives, laundering) are killed at several moments: a fraction of the step's clean
+results or its new ones, never a part: ingest, actors and the content steps (integrity,
+claims, narratives, laundering) are killed at several moments: a fraction of the step's clean
 time, an event it logs with ``--events``, or right after its Nth statement writing a
 result table (between two tables of one step, or after the last before COMMIT: moments
 a timer cannot hit). Each state a kill leaves opens in ``info`` and every dashboard
@@ -56,12 +56,14 @@ class AfterWrites:
 
 
 Moment = float | AtEvent | AfterWrites  # a float: that fraction of the step's clean time
-# Each content step: its command and its moments. Claims and narratives take seconds
-# (models, a 10,000-claim catalogue), so they get fewer moments: the ones between writes.
+# Each step after coordination: its command and its moments. Claims and narratives take
+# the longest (models, a 10,000-claim catalogue), so they get fewer moments: between
+# writes, where a partial result would show, and for claims its start.
 STEPS: dict[str, tuple[list[str], list[Moment]]] = {
+    "actors": (["actors", "match"], [0.5, AfterWrites(1), AfterWrites(2)]),
     "integrity": (["integrity"], [0.3, 0.6, AfterWrites(1), AtEvent("finished")]),
     "claims": (["claims", "match"], [AtEvent("started"), AfterWrites(2)]),
-    "narratives": (["narratives"], [0.5, AfterWrites(1), AfterWrites(3)]),
+    "narratives": (["narratives"], [AfterWrites(1), AfterWrites(3)]),
     "laundering": (["laundering"], [AtEvent("progress", "embedding articles"),
                                     AfterWrites(1), AfterWrites(3), 0.9]),
 }  # fmt: skip
@@ -178,7 +180,6 @@ def clean(tmp_path_factory) -> Clean:
     case.seconds["ingest"] = _timed("ingest", *case.inputs, "-w", ws)
     case.tables["ingest"] = _fingerprints(ws, list(INPUT_TABLES))
     _timed("coordination", "-w", ws, "--out", root / "out" / "coordination")
-    _timed("actors", "match", "-w", ws, "--out", root / "out" / "actors")
     for step, (command, _) in STEPS.items():
         case.before[step] = root / f"before-{step}.duckdb"
         shutil.copy(ws, case.before[step])
