@@ -136,6 +136,7 @@ def ira_week(tmp_path_factory):
     ws.close()
 
 
+@pytest.mark.slow  # real IRA tweets: pytest -m slow, and .ci/run
 def test_each_section_on_real_ira_tweets(ira_week):
     ws, html = ira_week
     campaigns = ws.sql("SELECT campaign_id FROM campaigns ORDER BY 1").fetchall()
@@ -220,6 +221,7 @@ def test_subset_of_one_campaign_and_bad_requests(page):
         briefing_html(ws.con, Subset(since=datetime(2100, 1, 1)))
 
 
+@pytest.mark.slow  # real IRA tweets: pytest -m slow, and .ci/run
 def test_subset_by_language_on_real_ira_tweets(ira_week, tmp_path):
     from typer.testing import CliRunner
 

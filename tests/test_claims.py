@@ -193,7 +193,9 @@ def test_cli_adds_a_fact_check_and_matches_posts(tmp_path):
     assert done.exit_code == 0, done.output
     # Reported as leads, not as texts that state the claim.
     said = " ".join(done.output.split())
-    assert "1 distinct text(s) assert one of 1 known false claim(s) (1 at 'match'" in said
+    assert "1 distinct text asserts a known false claim (1 at 'match'" in said
+    searched = bundled_claims().num_rows + 1  # the one added
+    assert f"1 different claim of the {searched:,} known false claims searched" in said
     assert "Leads to confirm by hand" in said
     rows = (tmp_path / "o" / "claim_matches.csv").read_text().splitlines()
     assert rows[0].startswith("status,score,rank,stance,stance_cue,kind,post_id,account_id")
@@ -248,7 +250,7 @@ def test_checkthat_style_catalogue_added_and_matched_with_stance(tmp_path):
     ws.close()
     runner = CliRunner()
     added = runner.invoke(app, ["claims", "add", str(tmp_path / "vclaims.csv.gz"), "-w", str(path)])
-    assert added.exit_code == 0 and "2 claim(s) read" in added.output, added.output
+    assert added.exit_code == 0 and "2 claims read" in added.output, added.output
     done = runner.invoke(app, ["claims", "match", "-w", str(path), "--out", str(tmp_path / "o")])
     assert done.exit_code == 0, done.output
     with Workspace(path) as ws:

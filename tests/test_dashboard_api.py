@@ -17,12 +17,24 @@ from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
 from infoops.errors import WorkspaceError
-from infoops.pipeline import run_actors, run_coordination, run_integrity, run_laundering
+from infoops.pipeline import (
+    run_actors,
+    run_coordination,
+    run_integrity,
+    run_laundering,
+    run_statements,
+)
 from infoops.simulate import simulate, write_io_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> "
 LOCAL = "http://127.0.0.1:8765"
+
+
+CONFLICTING_ACCOUNTS = (
+    "The White House said the two leaders discussed election security at length. "
+    '"We have not discussed elections at all," Lavrov told reporters.'
+)
 
 
 def build_simulated(path: Path, hostile: bool = True) -> Path:
@@ -37,6 +49,12 @@ def build_simulated(path: Path, hostile: bool = True) -> Path:
         run_actors(ws)
         run_integrity(ws)
         run_laundering(ws)
+        ws.con.execute(
+            "INSERT INTO articles (article_id, text, lang, source_file, ingest_id) "
+            "VALUES ('readout', ?, 'en', 'readout.txt', 1)",
+            [CONFLICTING_ACCOUNTS],
+        )
+        run_statements(ws)
         _add_narrative_and_claim(ws.con)
         if hostile:
             _make_hostile(ws.con)
@@ -81,6 +99,8 @@ def _make_hostile(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("articles", "laundering"):
         con.execute(f"UPDATE {table} SET title = ? || title", [HOSTILE])
     con.execute("UPDATE laundering_changes SET copy_sentence = ? || copy_sentence", [HOSTILE])
+    con.execute("UPDATE statements SET speaker = ? || speaker, statement = ? || statement",
+                [HOSTILE, HOSTILE])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +202,13 @@ def test_narrative_claim_and_laundering_pages(client):
     assert claims[0]["matched"] == 3
     claim = _json(client, f"/api/claim?id={claims[0]['claim_id']}")
     assert "vector" not in claim["claim"] and len(claim["posts"]) == 3
+    found = _json(client, "/api/statements")
+    denial = [c for c in found["conflicts"] if c["source_id_a"] == "readout"]
+    assert len(denial) == 1 and denial[0]["speaker_b"].endswith("Lavrov")
+    assert {s["speaker"].split(">")[-1].strip() for s in found["speakers"]} >= {
+        "White House",
+        "Lavrov",
+    }
     groups = _json(client, "/api/laundering")
     assert groups[0]["translations"] == 2 and groups[0]["copies"] == 1
     article = _json(client, f"/api/articles/{groups[0]['origin_id']}")

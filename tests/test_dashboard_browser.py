@@ -136,6 +136,7 @@ def _open_campaign_account_evidence(page: Page, tmp_path: Path, label: str) -> N
     assert not page.errors, page.errors
 
 
+@pytest.mark.slow  # real IRA tweets in a browser: pytest -m slow, and .ci/run
 def test_ira_sample_open_campaign_click_account_see_evidence(browser, ira_server, tmp_path):
     _open_campaign_account_evidence(Page(browser, ira_server.url), tmp_path, "ira")
 
@@ -163,6 +164,7 @@ VIEWS = [
     ("#/narratives", "narratives"),
     ("#/narrative/1", "narrative"),
     ("#/claims", "claims"),
+    ("#/statements", "statements"),
     ("#/claim/https%3A%2F%2Feuvsdisinfo.eu%2Freport%2Fx%2F", "claim"),
     ("#/laundering", "laundering"),
 ]

@@ -74,7 +74,7 @@ def test_run_command_writes_every_coordination_output(tmp_path):
     assert done.exit_code == 0, done.output
     logged = [json.loads(line) for line in events.read_text().splitlines()]
     assert [e["stage"] for e in logged if e["status"] == "skipped"] == [
-        "integrity", "claims", "narratives", "laundering",
+        "integrity", "claims", "narratives", "statements", "laundering",
     ]  # fmt: skip
     with open(out / "accounts.csv", newline="") as f:
         accounts = list(csv.DictReader(f))

@@ -645,6 +645,19 @@ def generic_record(i: int, texts: list[str]) -> dict[str, Any]:
     }
 
 
+def own_names_record(i: int, texts: list[str]) -> dict[str, Any]:
+    """A post already named as infoops names its fields (read without --map)."""
+    return {
+        "post_id": f"p{2000 + i}",
+        "account_id": f"u{i % 2}",
+        "account_name": ("watcher", "repost_bot")[i % 2],
+        "created_at": at(i).isoformat(),
+        "text": texts[0],
+        "hashtags": ["election2024"],
+        "followers": 120 + i,
+    }
+
+
 def html_page(_k: int, texts: list[str]) -> bytes:
     paragraphs = "\n".join(f"<p>{html.escape(text)}</p>" for text in texts)
     return (
@@ -847,6 +860,14 @@ SPECS = {
             mapping=GENERIC_JSON_MAPPING,
             paths=("id", "user.id", "user.name", "user.followers", "tags", "body"),
             required=("user", "ts"),
+        ),
+        Spec(
+            "posts-jsonl",
+            "jsonl",
+            ".jsonl",
+            own_names_record,
+            paths=("post_id", "account_name", "text", "hashtags", "followers"),
+            required=("account_id", "created_at"),
         ),
         Spec("article-html", "blob", ".html", html_page, table="articles"),
         Spec("article-text", "blob", ".txt", text_article, table="articles"),

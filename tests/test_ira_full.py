@@ -6,6 +6,9 @@ import pytest
 
 from infoops import Workspace
 
+# the whole IRA archive (1.3 million tweets): pytest -m slow, and .ci/run
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def ira_workspace(tmp_path_factory, shared_data):

@@ -188,6 +188,7 @@ def _wmt_documents(pair: str, limit: int) -> list[tuple[list[str], list[str]]]:
     return documents
 
 
+@pytest.mark.slow  # an evaluation on real news (WMT): pytest -m slow, and .ci/run
 @pytest.mark.parametrize("pair", ["de-fr", "en-zh", "uk-en"])
 def test_machine_translations_of_real_news_are_found_as_translations(pair):
     documents = _wmt_documents(pair, 8)

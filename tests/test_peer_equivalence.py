@@ -18,6 +18,9 @@ from infoops import Workspace
 from infoops.detectors.coordination import raw_pairs
 from infoops.report import write_peer_csv
 
+# the peer tool on a slice of the IRA archive: pytest -m slow, and .ci/run
+pytestmark = pytest.mark.slow
+
 peer = pytest.importorskip(
     "coordination_network_toolkit", reason="coordination-network-toolkit (the peer) not installed"
 )

@@ -23,8 +23,11 @@ from infoops.errors import InputError
 from infoops.pipeline import run_coordination
 from infoops.simulate import simulate
 
-# pyspark 4 warns about pandas 3 even where it is handed Arrow tables.
-pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+pytestmark = [
+    pytest.mark.slow,  # a JVM and Spark sessions: pytest -m slow, and .ci/run
+    # pyspark 4 warns about pandas 3 even where it is handed Arrow tables.
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+]
 
 # Each table, in an order that makes the comparison independent of insertion order.
 TABLES = {

@@ -5,8 +5,11 @@ the encoders load only in the commands that need them (the pattern of SPEC 1).""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported: it is most of 'import infoops'
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 def attach(package: str, exports: dict[str, list[str]]) -> tuple[Callable, Callable, list[str]]:

@@ -43,6 +43,7 @@ from .pipeline import (
     run_laundering,
     run_narratives,
     run_report,
+    run_statements,
 )
 
 if TYPE_CHECKING:  # the commands import what they run, so that --help stays fast
@@ -126,12 +127,14 @@ def _parse_mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def _progress() -> Progress:
+    """Bars with what they count, how fast and how long is left; drawn only on a terminal
+    (a log or a pipe gets the one line per stage that ``_Reporter`` prints)."""
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.fields[rows]:>12,} rows"),
-        TextColumn("{task.fields[rate]:>10,.0f} rows/s"),
+        TextColumn("{task.fields[count]}"),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
@@ -350,7 +353,7 @@ def _print_coordination(report: CoordinationReport, out_dir: Path | None) -> Non
             s.signal, f"{s.window_s:g}", f"{s.pairs:,}", f"{s.significant:,}", f"{s.seconds:.1f}"
         )
     out.print(table)
-    out.print(f"{report.campaigns} candidate campaign(s)", highlight=False)
+    out.print(_plural(report.campaigns, "candidate campaign"), highlight=False)
     for note in report.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     if out_dir is not None:
@@ -374,8 +377,9 @@ def _print_files(out_dir: Path, files: dict[str, int]) -> None:
     out.print(f"wrote {out_dir}: {', '.join(listed)}", highlight=False, soft_wrap=True)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+def _plural(count: int, noun: str, plural: str = "") -> str:
+    """'1 record', '2 records' (or ``plural``): never 'record(s)'."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _bytes(size: int) -> str:
@@ -522,7 +526,8 @@ def run(
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     _print_files(out_dir, result.report)
-    out.print(f"workspace: {result.workspace}", highlight=False, soft_wrap=True)
+    size = result.workspace.stat().st_size if result.workspace.is_file() else 0
+    out.print(f"workspace: {result.workspace} ({_bytes(size)})", highlight=False, soft_wrap=True)
     if result.ingest.errors:
         raise typer.Exit(1)
 
@@ -551,42 +556,72 @@ class _EventLog:
 
 
 class _Reporter:
-    """Shows the pipeline's events: a bar per file ingested and for articles embedded, a
-    line as each stage starts."""
+    """Shows the pipeline's events: a line as each stage starts, then a bar per file
+    ingested and per thing a stage counts (words, texts, sentences...), and one bar for
+    a stage's named parts (coordination's signals, the report's files). Without a
+    terminal (a log, a pipe) there are no bars and each named part gets its line."""
 
     LABELS = {
+        "coordination": "Coordination",
+        "actors": "State media",
         "integrity": "Content - election-integrity tags",
         "claims": "Content - known false claims",
         "narratives": "Content - narratives",
+        "statements": "Content - statements and conflicting accounts",
+        "laundering": "Content - copies and translations of articles",
         "report": "Writing the briefing",
     }
+    BARS = {"integrity": "Integrity", "claims": "Claims", "narratives": "Narratives",
+            "statements": "Statements", "laundering": "Laundering", "report": "Report"}  # fmt: skip
 
     def __init__(self, progress: Progress, log: _EventLog | None = None) -> None:
         self.progress = progress
         self.log = log
-        self.tasks: dict[str, TaskID] = {}
+        self.tasks: dict[str, tuple[TaskID, str]] = {}  # key -> (bar, unit counted)
 
     def __call__(self, event: Event) -> None:
         if self.log is not None:
             self.log.write(event)
-        if event.status == "progress" and event.stage == "coordination":
-            console.print(f"Coordination - {event.step} ...", highlight=False)
-        elif event.status == "progress":
+        if event.status == "progress":
+            if event.unit == "steps" and self.progress.disable:  # a log: one line per part
+                label = self.LABELS.get(event.stage, event.stage)
+                console.print(f"{label} - {event.step} ...", highlight=False)
             self._advance(event)
         elif event.status == "started" and event.stage in self.LABELS:
             console.print(f"{self.LABELS[event.stage]} ...", highlight=False)
+        elif event.status == "finished":
+            self._complete(event.stage)
 
     def _advance(self, event: Event) -> None:
-        key = f"{event.stage}:{event.step}"
+        parts = event.unit == "steps"
+        key = event.stage if parts else f"{event.stage}:{event.step}"
+        name = self.BARS.get(event.stage, event.stage.capitalize())
+        title = event.step if event.stage == "ingest" else f"{name}: {event.step}"
+        if "rows" in event.counts:  # ingest: its bar moves by bytes, its rows are news
+            count, unit = event.counts["rows"], "rows"
+        else:
+            count, unit = event.done or 0, event.unit or event.step
         if key not in self.tasks:
-            self.tasks[key] = self.progress.add_task(
-                event.step[:1].upper() + event.step[1:], total=event.total, rows=0, rate=0.0
-            )
-        task = self.tasks[key]
-        rows = event.counts.get("rows", event.done or 0)
-        elapsed = self.progress.tasks[task].elapsed or 0
-        rate = rows / elapsed if elapsed > 0 else 0.0
-        self.progress.update(task, completed=event.done, total=event.total, rows=rows, rate=rate)
+            bar = self.progress.add_task(title, total=event.total, count="", rate="")
+            self.tasks[key] = (bar, unit)
+        bar = self.tasks[key][0]
+        elapsed = self.progress.tasks[bar].elapsed or 0
+        rate = f"{count / elapsed:,.0f} {unit}/s" if elapsed > 0 and not parts else ""
+        self.progress.update(bar, description=title, completed=event.done or 0,
+                             total=event.total, count=_count(count, event.total, unit),
+                             rate=rate)  # fmt: skip
+
+    def _complete(self, stage: str) -> None:
+        """A stage's bars end full: its last part ran to the end before ``finished``."""
+        for key, (bar, unit) in self.tasks.items():
+            total = self.progress.tasks[bar].total
+            if key.split(":")[0] == stage and total is not None and unit != "rows":
+                self.progress.update(bar, completed=total, count=_count(total, total, unit))
+
+
+def _count(done: int, total: int | None, unit: str) -> str:
+    """'1,836/4,295 texts'; rows alone (an ingest bar's total is in bytes)."""
+    return f"{done:>12,} {unit}" if unit == "rows" else f"{done:,}/{total or 0:,} {unit}"
 
 
 ThresholdOption = Annotated[
@@ -609,11 +644,13 @@ ModelOption = Annotated[
 
 
 def _print_laundering(report: LaunderingReport, out_dir: Path) -> None:
+    pasted = report.linked_posts
     out.print(
-        f"{report.articles:,} article(s): {report.groups:,} laundering group(s), "
-        f"{report.copies:,} copies, {report.translations:,} translations, "
-        f"{report.changes:,} possible meaning change(s); "
-        f"{report.linked_posts:,} post(s) paste an article's text",
+        f"{_plural(report.articles, 'article')}: {_plural(report.groups, 'laundering group')}, "
+        f"{_plural(report.copies, 'copy', 'copies')}, "
+        f"{_plural(report.translations, 'translation')}, "
+        f"{_plural(report.changes, 'possible meaning change')}; "
+        f"{_plural(pasted, 'post')} {'pastes' if pasted == 1 else 'paste'} an article's text",
         highlight=False,
     )
     _print_files(out_dir, report.files)
@@ -661,32 +698,43 @@ def _print_content(result: dict[str, dict[str, int]], out_dir: Path) -> None:
             _print_integrity(counts, out_dir)
         elif name == "claims":
             _print_claims(counts, out_dir)
+        elif name == "statements":
+            _print_statements(counts, out_dir)
         else:
             _print_narratives(counts, out_dir)
 
 
 def _print_integrity(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{result['texts']:,} distinct text(s) tagged for election integrity",
-              highlight=False)  # fmt: skip
+    tagged = result["texts"]
+    out.print(f"{_plural(tagged, 'distinct text') if tagged else 'No text'} tagged for "
+              "election integrity", highlight=False)  # fmt: skip
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
 def _print_claims(result: dict[str, int], out_dir: Path) -> None:
     from .detectors.claims import STREAM_PRECISION
 
-    out.print(
-        f"{result['match'] + result['suggested']:,} distinct text(s) assert one of "
-        f"{result['claims']:,} known false claim(s) ({result['match']:,} at 'match', "
-        f"{result['suggested']:,} 'suggested'); {result['refutes']:,} refute and "
-        f"{result['reports']:,} report one. Leads to confirm by hand: on a reviewed real "
-        f"stream {STREAM_PRECISION['match']:.0%} of 'match' texts stated their claim",
-        highlight=False,
-    )
+    asserting = result["match"] + result["suggested"]
+    searched = f"{result['catalogue']:,} known false claims searched"
+    answered = (f"{_plural(result['refutes'], 'text')} "
+                f"{'refutes' if result['refutes'] == 1 else 'refute'} one and "
+                f"{result['reports']:,} {'reports' if result['reports'] == 1 else 'report'} one")  # fmt: skip
+    if asserting == 0:
+        out.print(f"No text asserts one of the {searched}; {answered}.", highlight=False)
+    else:
+        out.print(
+            f"{_plural(asserting, 'distinct text')} {'asserts' if asserting == 1 else 'assert'} "
+            f"a known false claim ({result['match']:,} at 'match', {result['suggested']:,} "
+            f"'suggested'; {_plural(result['claims'], 'different claim')} of the {searched}); "
+            f"{answered}. Leads to confirm by hand: on a reviewed real stream "
+            f"{STREAM_PRECISION['match']:.0%} of 'match' texts stated their claim",
+            highlight=False,
+        )
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
 def _print_narratives(result: dict[str, int], out_dir: Path) -> None:
-    out.print(f"{result['narratives']:,} narrative(s)", highlight=False)
+    out.print(_plural(result["narratives"], "narrative"), highlight=False)
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 
@@ -719,6 +767,42 @@ def narratives(
     with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
         result = run_narratives(ws, out_dir, config, on_event=reporter)
     _print_narratives(result, out_dir)
+
+
+def _print_statements(result: dict[str, int], out_dir: Path) -> None:
+    if result["statements"] == 0:
+        out.print("No attributed statement (a quote or reported speech with its speaker)",
+                  highlight=False)  # fmt: skip
+    else:
+        out.print(f"{_plural(result['statements'], 'attributed statement')}; "
+                  f"{_plural(result['conflicts'], 'conflicting account')}, leads to confirm by "
+                  "reading both sources", highlight=False)  # fmt: skip
+    _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
+
+
+@app.command()
+def statements(
+    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+) -> None:
+    """Find who said what in articles and long posts, and where accounts conflict.
+
+    A statement is a quote or reported speech with its speaker (a person,
+    organisation or government, one name across spellings, titles and scripts)
+    and reporting cue ("said", "denied", "according to"); the writer's own
+    narration is not one. Two statements conflict when different speakers, in
+    one article or within three days, speak of the same thing and one negates
+    what the other affirms, or they give different numbers; conflicts between a
+    government and state media come first. Writes statements.csv and
+    conflicts.csv (see docs/statements.md).
+
+    \b
+    Example:
+        infoops ingest articles/ -w case.duckdb
+        infoops statements -w case.duckdb --out results/
+    """
+    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
+        result = run_statements(ws, out_dir, on_event=_Reporter(progress))
+    _print_statements(result, out_dir)
 
 
 @app.command()
@@ -923,7 +1007,7 @@ def claims_add(
     with _open(workspace) as ws:
         total = add_claims(ws.con, claims)
     out.print(
-        f"{claims.num_rows:,} claim(s) read from {catalogue}; the workspace now adds "
+        f"{_plural(claims.num_rows, 'claim')} read from {catalogue}; the workspace now adds "
         f"{total:,} to the bundled catalogue",
         highlight=False,
     )
@@ -960,10 +1044,13 @@ def actors_match(
 
 
 def _print_actors(result: dict[str, int], out_dir: Path) -> None:
-    out.print(
-        f"{result['posts']:,} post(s) by {result['accounts']:,} account(s) amplify state media",
-        highlight=False,
-    )
+    posts = result["posts"]
+    said = (
+        f"{_plural(posts, 'post')} by {_plural(result['accounts'], 'account')} "
+        f"{'amplifies' if posts == 1 else 'amplify'} state media"
+        if posts else "No post amplifies state media"
+    )  # fmt: skip
+    out.print(said, highlight=False)
     _print_files(out_dir, {k: v for k, v in result.items() if k.endswith(".csv")})
 
 

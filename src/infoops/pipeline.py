@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .detectors.narratives import NarrativeConfig
     from .ingest import IngestReport
     from .report import Subset
+    from .text._progress import Progress
     from .workspace import Workspace
 
 # The stages of ``run``, in order; content stages run only with ``content=True``, and
@@ -38,6 +39,7 @@ STAGES = (
     "integrity",
     "claims",
     "narratives",
+    "statements",
     "laundering",
     "report",
 )
@@ -47,9 +49,11 @@ EVENTS = "events.jsonl"  # where a run started by the dashboard logs its events
 
 @dataclass(frozen=True)
 class Event:
-    """What a stage is doing: ``started``, ``progress`` (``done`` of ``total``, ``step``
-    naming the part, e.g. a coordination signal), ``finished`` (with ``counts``) or
-    ``skipped`` (with the reason in ``step``)."""
+    """What a stage is doing: ``started``, ``progress`` (``done`` of ``total`` ``unit``s,
+    ``step`` naming the part, e.g. a coordination signal or the file read), ``finished``
+    (with ``counts``) or ``skipped`` (with the reason in ``step``). ``unit`` is what is
+    counted: "bytes", "texts", "words", "posts", "sentences", or "steps" when ``done``
+    counts the stage's named parts."""
 
     stage: str
     status: Status
@@ -57,6 +61,7 @@ class Event:
     done: int | None = None
     total: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    unit: str = ""
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v not in ("", None, {})})
@@ -67,6 +72,15 @@ OnEvent = Callable[[Event], None]
 
 def _ignore(event: Event) -> None:
     """The default listener: a notebook user reads results, not events."""
+
+
+def _progress_of(stage: str, on_event: OnEvent) -> Progress:
+    """A detector's ``on_progress`` that passes each report on as a ``progress`` event."""
+
+    def report(unit: str, done: int, total: int, step: str = "") -> None:
+        on_event(Event(stage, "progress", step or unit, done, total, unit=unit))
+
+    return report
 
 
 log = logging.getLogger("infoops")
@@ -139,7 +153,8 @@ def run_ingest(
         def advance(count: int) -> None:
             rows[0] += count
             total = source.size or None
-            on_event(Event("ingest", "progress", step, source.meter[0], total, {"rows": rows[0]}))
+            on_event(Event("ingest", "progress", step, source.meter[0], total, {"rows": rows[0]},
+                           unit="bytes"))  # fmt: skip
 
         return advance
 
@@ -179,7 +194,8 @@ def run_coordination(
     steps = [*config.signals, "communities", "outputs"]
 
     def step(name: str) -> None:
-        on_event(Event("coordination", "progress", name, steps.index(name), len(steps)))
+        on_event(Event("coordination", "progress", name, steps.index(name), len(steps),
+                       unit="steps"))  # fmt: skip
 
     on_event(Event("coordination", "started", total=len(steps)))
     report = CoordinationReport(notes=_window_notes(ws, config))
@@ -244,7 +260,7 @@ def run_laundering(
 
     Writes the tables ``laundering``, ``laundering_changes`` and ``article_posts``
     (posts that paste an article's text), and with ``out`` their CSV files. Progress
-    events count the articles embedded.
+    events count the sentences embedded.
     """
     from .detectors.laundering import (
         LaunderingConfig,
@@ -260,11 +276,10 @@ def run_laundering(
     table = ws.sql("SELECT * FROM articles ORDER BY article_id").to_arrow_table()
     articles = articles_from_table(table, config.max_sentences)
 
-    def embedded(done: int, total: int) -> None:
-        on_event(Event("laundering", "progress", "embedding articles", done, total))
-
     encoder = CachedEncoder(config.encoder(), ws.con)
-    groups, changes = find_laundering(articles, config, encoder, on_progress=embedded)
+    groups, changes = find_laundering(
+        articles, config, encoder, on_progress=_progress_of("laundering", on_event)
+    )
     with committed(ws):
         layer.store_arrow(ws.con, "laundering", groups)
         layer.store_arrow(ws.con, "laundering_changes", changes)
@@ -319,26 +334,24 @@ def run_claims(
 ) -> dict[str, int]:
     """Match posts and articles to known false claims (table ``claim_matches``; with
     ``out``, claim_matches.csv); returns texts with a candidate claim, texts per status
-    (match, suggested, refutes, reports) and the claims asserted."""
+    (match, suggested, refutes, reports), the claims asserted and the claims searched
+    (``catalogue``: an empty result is not an empty catalogue)."""
     from .detectors.claims import match_claims
     from .report import write_claims
 
     on_event(Event("claims", "started"))
-
-    def progress(done: int, total: int) -> None:
-        on_event(Event("claims", "progress", "texts", done, total))
-
     with committed(ws):
-        matched = match_claims(ws.con, config, on_progress=progress)
+        matched = match_claims(ws.con, config, on_progress=_progress_of("claims", on_event))
     counts = ws.sql(
         """SELECT count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $1),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $2),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $3),
                   count(DISTINCT coalesce(text_key::VARCHAR, article_id)) FILTER (status = $4),
-                  count(DISTINCT claim_id) FILTER (stance = 'asserts') FROM claim_matches""",
+                  count(DISTINCT claim_id) FILTER (stance = 'asserts'),
+                  (SELECT count(*) FROM claim_catalogue) FROM claim_matches""",
         params=["match", "suggested", "refutes", "reports"],
     ).fetchall()[0]
-    names = ("match", "suggested", "refutes", "reports", "claims")
+    names = ("match", "suggested", "refutes", "reports", "claims", "catalogue")
     result = {"texts": matched} | dict(zip(names, counts, strict=True))
     on_event(Event("claims", "finished", counts=dict(result)))
     return result | (write_claims(ws.con, out) if out is not None else {})
@@ -354,7 +367,7 @@ def run_integrity(
 
     on_event(Event("integrity", "started"))
     with committed(ws):
-        result = {"texts": tag_election_integrity(ws.con)}
+        result = {"texts": tag_election_integrity(ws.con, _progress_of("integrity", on_event))}
     on_event(Event("integrity", "finished", counts=dict(result)))
     return result | (write_integrity(ws.con, out) if out is not None else {})
 
@@ -373,9 +386,44 @@ def run_narratives(
 
     on_event(Event("narratives", "started"))
     with committed(ws):
-        result = {"narratives": find_narratives(ws.con, config)}
+        found = find_narratives(ws.con, config, on_progress=_progress_of("narratives", on_event))
+        result = {"narratives": found}
     on_event(Event("narratives", "finished", counts=dict(result)))
     return result | (write_narratives(ws.con, out) if out is not None else {})
+
+
+def run_statements(
+    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore
+) -> dict[str, int]:
+    """Find attributed statements in articles and long posts and the conflicting accounts
+    among them (tables ``statements``, ``statement_conflicts``; with ``out``,
+    statements.csv and conflicts.csv)."""
+    from .detectors.statements import find_statements
+    from .report import write_statements
+
+    on_event(Event("statements", "started"))
+
+    def progress(done: int, total: int) -> None:
+        on_event(Event("statements", "progress", "documents", done, total, unit="documents"))
+
+    with committed(ws):
+        result = find_statements(ws.con, on_progress=progress)
+    on_event(Event("statements", "finished", counts=dict(result)))
+    return result | (write_statements(ws.con, out) if out is not None else {})
+
+
+def has_statement_sources(ws: Workspace) -> bool:
+    """Articles, or posts long enough to quote someone."""
+    from .detectors.statements._statements import MIN_POST_CHARS
+
+    return (
+        ws.sql(
+            "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM posts "
+            "WHERE length(text) >= ?)",
+            params=[MIN_POST_CHARS],
+        ).fetchall()[0][0]
+        > 0
+    )
 
 
 def run_report(
@@ -389,15 +437,22 @@ def run_report(
     """Write campaigns.json, briefing.html/.pdf, network.graphml (and with ``parquet``
     every table); returns the files written and notes for the reader."""
     from .report import write_briefing, write_campaigns, write_graphml, write_parquet
+    from .text._progress import steps
 
     on_event(Event("report", "started"))
+    graph = layer.has_table(ws.con, "fused_edges")
+    parts = ("campaigns.json", "briefing") + ("network.graphml",) * graph + ("parquet",) * parquet
+    start = steps(_progress_of("report", on_event), parts)
     notes: list[str] = []
-    files = write_campaigns(ws.con, out, subset) | write_briefing(
-        ws.con, out, notes=notes, subset=subset
-    )
-    if layer.has_table(ws.con, "fused_edges"):
+    start("campaigns.json")
+    files = write_campaigns(ws.con, out, subset)
+    start("briefing")
+    files |= write_briefing(ws.con, out, notes=notes, subset=subset)
+    if graph:
+        start("network.graphml")
         files["network.graphml"] = write_graphml(ws.con, out / "network.graphml", subset)
     if parquet:
+        start("parquet")
         files["tables/*.parquet"] = write_parquet(ws.con, out / "tables")
     on_event(Event("report", "finished", counts={"files": len(files)}))
     return files, notes
@@ -509,21 +564,18 @@ def run(
     inputs = check_inputs(paths)
     check_out(out, workspace, force)
     path = Path(workspace or out / "workspace.duckdb")
+    fresh = not path.exists()
     clock = _Clock()
     with layer.Workspace(path) as ws:
         result = RunResult(path, run_ingest(ws, inputs, on_event=on_event))
         clock.lap(result, "ingest")
-        if (
-            ws.sql(
-                "SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM articles)"
-            ).fetchall()[0][0]
-            == 0
-        ):
-            reasons = "; ".join(f.error for f in result.ingest.errors if f.error)
-            raise InputError(
-                "nothing to analyse: no post or article was read"
-                + (f" ({reasons})" if reasons else "")
-            )
+        empty = _nothing_read(ws, result.ingest)
+        if empty:
+            ws.close()
+            if fresh:  # a workspace of nothing would only block the next run in this folder
+                for name in (path, Path(f"{path}.wal")):
+                    name.unlink(missing_ok=True)
+            raise InputError(empty)
         result.coordination = run_coordination(
             ws, config.coordination, config.campaigns, out=out, on_event=on_event,
             spark=config.spark,
@@ -538,6 +590,13 @@ def run(
             step = {"integrity": run_integrity, "claims": run_claims}.get(stage, run_narratives)
             result.content[stage] = step(ws, out, on_event=on_event)
             clock.lap(result, stage)
+        if not config.content:
+            on_event(Event("statements", "skipped", "--no-content"))
+        elif has_statement_sources(ws):
+            result.content["statements"] = run_statements(ws, out, on_event=on_event)
+            clock.lap(result, "statements")
+        else:
+            on_event(Event("statements", "skipped", "no articles or long posts"))
         if ws.sql("SELECT count(*) FROM articles").fetchall()[0][0] > 0:
             result.laundering = run_laundering(ws, config.laundering, out, on_event=on_event)
             clock.lap(result, "laundering")
@@ -546,6 +605,21 @@ def run(
         result.report, result.notes = run_report(ws, out, on_event=on_event)
         clock.lap(result, "report")
     return result
+
+
+def _nothing_read(ws: Workspace, report: IngestReport) -> str:
+    """Why there is nothing to analyse (naming the files read), or "" when there is."""
+    count = ws.sql("SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM articles)")
+    if count.fetchall()[0][0] > 0:
+        return ""
+    names = [Path(f.source.split("!")[-1]).name for f in report.files if not f.error]
+    read = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    reasons = "; ".join(f.error for f in report.errors if f.error)
+    return (
+        "nothing to analyse: no post or article was read"
+        + (f" from {read} (no records in it)" if read else "")
+        + (f" ({reasons})" if reasons else "")
+    )
 
 
 class _Clock:
@@ -576,5 +650,6 @@ __all__ = [
     "run_laundering",
     "run_narratives",
     "run_report",
+    "run_statements",
     "time_resolution_s",
 ]

@@ -67,7 +67,8 @@ def confidence(
     kinds = sorted(families)
     tight = median_degree >= TIGHT_DEGREE
     reasons = [
-        f"{len(kinds)} independent kind(s) of coordination evidence ({', '.join(kinds)})",
+        f"{len(kinds)} independent {'kind' if len(kinds) == 1 else 'kinds'} of coordination "
+        f"evidence ({', '.join(kinds)})",
         f"{accounts} accounts",
         f"each tied by significant edges to a median of {median_degree:g} others in the campaign",
     ]

@@ -48,21 +48,32 @@ class Served:
         self.data = WorkspaceData(path)
         self.previous: list[WorkspaceData] = []
         self.exports = tempfile.TemporaryDirectory(prefix="infoops-dashboard-")
+        self.builders: list[threading.Thread] = []
+
+    def warm(self) -> None:
+        self.builders.append(warm(self.data))
 
     def open(self, path: Path) -> None:
         """Serve another workspace; the old one stays open for requests still using it."""
         fresh = WorkspaceData(path)
         self.previous.append(self.data)
         self.data = fresh
-        warm(fresh)
+        self.warm()
 
     def close(self) -> None:
-        for data in [self.data, *self.previous]:
+        """Stop the background builds' queries and wait for them before closing: a thread
+        still inside DuckDB at exit would abort the process instead of ending it."""
+        served = [self.data, *self.previous]
+        for data in served:
+            data.interrupt()
+        for thread in self.builders:
+            thread.join()
+        for data in served:
             data.close()
         self.exports.cleanup()
 
 
-def warm(data: WorkspaceData) -> None:
+def warm(data: WorkspaceData) -> threading.Thread:
     """Build the campaign objects and the network layout in the background at start."""
 
     def build() -> None:
@@ -70,9 +81,12 @@ def warm(data: WorkspaceData) -> None:
             data.campaigns()
             _network.network(data)
         except Exception as exc:  # noqa: BLE001 - the request that needs it reports it again
-            log.warning("dashboard: could not prepare %s: %s", data.path, exc)
+            if not data.stopping:
+                log.warning("dashboard: could not prepare %s: %s", data.path, exc)
 
-    threading.Thread(target=build, daemon=True, name="infoops-warm").start()
+    thread = threading.Thread(target=build, name="infoops-warm")  # joined by Served.close
+    thread.start()
+    return thread
 
 
 def create_app(
@@ -89,7 +103,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm_caches:
-            warm(served.data)
+            served.warm()
         yield
         runs.stop_all()
         served.close()
@@ -236,6 +250,10 @@ def _api(served: Served) -> APIRouter:
     @api.get("/laundering")
     def laundering() -> JSON:
         return JSON(_content.laundering_groups(served.data))
+
+    @api.get("/statements")
+    def statements() -> JSON:
+        return JSON(_content.conflicts(served.data))
 
     @api.get("/articles/{article_id}")
     def article(article_id: str) -> JSON:

@@ -199,3 +199,34 @@ def _daily(cur, from_where: str, params: dict) -> dict[str, int]:
         f"SELECT p.created_at::DATE, count(*) {from_where} GROUP BY 1 ORDER BY 1", params
     ).fetchall()
     return {day.isoformat(): n for day, n in found}
+
+
+def conflicts(data: WorkspaceData) -> dict:
+    """Conflicting accounts side by side (government against state media first), and
+    the speakers with the most statements."""
+    if not data.has("statement_conflicts"):
+        return {"conflicts": [], "speakers": []}
+    side = """{n}.speaker AS speaker_{n}, {n}.speaker_kind AS kind_{n},
+              {n}.speaker_country AS country_{n}, {n}.statement AS statement_{n},
+              {n}.cue AS cue_{n}, coalesce(nullif({n}.url, ''), {n}.outlet) AS source_{n},
+              {n}.published_at AS date_{n}, {n}.source_kind AS source_kind_{n},
+              {n}.source_id AS source_id_{n}"""
+    with data.cursor() as cur:
+        found = rows(
+            cur,
+            f"""SELECT c.conflict_id, c.kind, c.confidence, c.score, c.conflict_words,
+                       c.shared_words, {side.format(n="a")}, {side.format(n="b")}
+                FROM statement_conflicts c
+                JOIN statements a ON a.statement_id = c.statement_a
+                JOIN statements b ON b.statement_id = c.statement_b
+                ORDER BY c.conflict_id LIMIT 500""",
+        )
+        speakers = rows(
+            cur,
+            """SELECT any_value(speaker ORDER BY length(speaker) DESC) AS speaker,
+                      any_value(speaker_kind) AS kind, any_value(speaker_country) AS country,
+                      count(*) AS statements, count(DISTINCT source_id) AS sources
+               FROM statements WHERE speaker_key <> '' GROUP BY speaker_key
+               ORDER BY statements DESC, speaker LIMIT 200""",
+        )
+    return {"conflicts": found, "speakers": speakers}

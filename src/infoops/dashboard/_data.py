@@ -46,9 +46,18 @@ class WorkspaceData:
         self.workspace = Workspace(self.path, read_only=True)
         self._locks: dict[str, threading.Lock] = {}
         self._cache: dict[str, Any] = {}
+        self._open: set[duckdb.DuckDBPyConnection] = set()  # cursors in use, to interrupt
+        self.stopping = False
+
+    def interrupt(self) -> None:
+        """Stop every query under way (the server is shutting down): a thread left inside
+        DuckDB when the interpreter exits aborts the process ('terminate called')."""
+        self.stopping = True
+        for cur in list(self._open):
+            with suppress(duckdb.Error):
+                cur.interrupt()
 
     def close(self) -> None:
-        """Close the workspace; if a background build still uses it, leave that to exit."""
         with suppress(duckdb.Error):
             self.workspace.close()
 
@@ -56,9 +65,11 @@ class WorkspaceData:
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for the calling thread, closed afterwards."""
         cur = self.workspace.con.cursor()
+        self._open.add(cur)
         try:
             yield cur
         finally:
+            self._open.discard(cur)
             cur.close()
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import InfoopsError
@@ -41,4 +44,26 @@ def serve(
     if token:
         say("Every request needs this token (the link sets it as a cookie); keep it private.")
     say("Press Ctrl+C to stop.")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # uvicorn shuts down cleanly on the signal, then raises it again: that is the end.
+    with _terminate_as_interrupt(), suppress(KeyboardInterrupt):
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    say("Dashboard stopped.")
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, kill) stops the server as Ctrl+C does: uvicorn shuts down
+    gracefully, then raises the signal again; with Python's default it would then kill
+    the process (exit -15) instead of letting it end."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import InputError, UnknownFormat
 from . import _articles, _bluesky, _csv_formats, _mastodon, _telegram, _twitter
 from ._base import Format, ReadOptions, Sniff
-from ._generic_json import GENERIC_JSONL
+from ._generic_json import GENERIC_JSONL, OWN_NAMES_JSONL
 from ._sources import Source
 
 # The social-media JSON readers, in the order detection tries them.
@@ -22,6 +22,7 @@ FORMATS: tuple[Format, ...] = (
     *SOCIAL_FORMATS,
     *_articles.FORMATS,
     *_csv_formats.FORMATS,
+    OWN_NAMES_JSONL,
     GENERIC_JSONL,
     _csv_formats.GENERIC_CSV,
     _articles.TEXT,

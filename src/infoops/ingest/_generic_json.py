@@ -1,7 +1,9 @@
 """Generic JSON Lines (or JSON array) posts read through a user's ``--map``.
 
 Mapped fields may be dotted paths into nested objects (``user.id``), so most
-exports from scrapers and archives read without conversion.
+exports from scrapers and archives read without conversion. Records whose keys are
+already the posts table's names (``account_id``, ``created_at``, ``text``...) need
+no mapping: ``posts-jsonl`` reads each field from the key of its name.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def _row(record: Any, mapping: dict[str, str], platform: str, line: int | None) 
             row[field] = _as_list(value, field)
         elif field in _COUNTS:
             row[field] = int(value) if value not in (None, "") else None
+        elif isinstance(value, bool | dict | list):  # str() would store "{'id': 1}" as text
+            raise ValueError(f"{field}: expected text or a number, got {type(value).__name__}")
         else:
             row[field] = None if value is None else str(value)
     return row
@@ -94,6 +98,24 @@ def _looks_like_json(sniff: Sniff) -> bool:
     return sniff.stripped[:1] in ("{", "[")
 
 
+def _has_own_names(sniff: Sniff) -> bool:
+    """JSON whose records already use infoops' field names (account_id, created_at...)."""
+    return _looks_like_json(sniff) and set(MAPPING_REQUIRED) <= sniff.json_keys
+
+
+def read_own_names_jsonl(source: Source, options: ReadOptions) -> Iterator[Chunk | Problem]:
+    """Records named as the posts table is: each field read from the key of its name."""
+    own = ReadOptions(mapping={name: name for name in MAPPABLE}, platform=options.platform)
+    yield from read_generic_jsonl(source, own)
+
+
+OWN_NAMES_JSONL = Format(
+    "posts-jsonl",
+    "JSON Lines already named as infoops' posts (account_id, created_at, text...)",
+    "posts",
+    _has_own_names,
+    read_own_names_jsonl,
+)
 GENERIC_JSONL = Format(
     "jsonl",
     "Generic JSON Lines with a --map field mapping",

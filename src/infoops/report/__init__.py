@@ -18,6 +18,7 @@ __getattr__, __dir__, __all__ = attach(
             "write_narratives",
             "write_parquet",
             "write_peer_csv",
+            "write_statements",
             "write_tables",
         ],
         "._subset": ["Subset", "parse_moment", "subset_views"],

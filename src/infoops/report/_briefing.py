@@ -21,13 +21,20 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__
 from ..campaigns._objects import campaign_objects
 from ..detectors.claims import STREAM_PRECISION
+from ..detectors.narratives import NarrativeConfig
 from ..workspace._tables import has_table
 from ._subset import Subset, subset_views
 
 CONFIDENCE_ORDER = {"high": 0, "moderate": 1, "low": 2}
 MAX_NETWORK_ACCOUNTS = 1500
 MAX_LAUNDERING_GROUPS = 20
+MAX_CONFLICTS = 12
 DAILY_VOLUME_DAYS = 120
+# Below these, finding no campaign says little: a rule of thumb, not a measured limit (the
+# null model's expectations rest on a handful of objects, and a campaign needs at least
+# three accounts).
+MIN_POSTS = 100
+MIN_ACCOUNTS = 10
 
 
 def _environment() -> Environment:
@@ -69,9 +76,12 @@ def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
         campaign["timeline_svg"] = _charts.timeline_chart(
             days, list(campaign["timeline"].values()), colours[campaign["campaign_id"]]
         )
+    coverage = _coverage(con)
+    limits = data_limits(coverage)
     context = {
         "version": __version__,
-        "coverage": _coverage(con),
+        "coverage": coverage,
+        "limits": limits,
         "campaigns": campaigns,
         "ranked": ranked,
         "levels": {level: sum(c["confidence"]["level"] == level for c in campaigns)
@@ -81,9 +91,10 @@ def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
         "settings": _rows(con, "coordination_settings", "SELECT setting, value FROM {t}"),
         "sources": _rows(con, "ingest_log", "SELECT source_file, format, file_sha256, "
                          "records_read, posts_added, quarantined FROM {t} ORDER BY ingest_id"),
-        "findings": _findings(campaigns),
+        "findings": _findings(campaigns, too_little=bool(limits)),
         "subset": subset,
         "laundering": _laundering(con),
+        "conflicts": _conflicts(con),
     }  # fmt: skip
     return _environment().get_template("briefing.html.j2").render(context)
 
@@ -101,6 +112,8 @@ def write_briefing(
     """briefing.html, and briefing.pdf of the same page when WeasyPrint's system libraries
     (Pango) are present; otherwise a note in ``notes`` says how to get them."""
     out.mkdir(parents=True, exist_ok=True)
+    if notes is not None:
+        notes.extend(data_limits(_coverage(con)))
     page = briefing_html(con, subset)
     (out / "briefing.html").write_text(page, encoding="utf-8")
     files = {"briefing.html": page.count('class="campaign"')}
@@ -226,14 +239,72 @@ def _laundering(con, limit: int = MAX_LAUNDERING_GROUPS) -> list[dict]:
     return [{"group": g, "articles": members} for g, members in groups.items()]
 
 
-def _findings(campaigns: list[dict]) -> list[str]:
+def _conflicts(con, limit: int = MAX_CONFLICTS) -> list[dict]:
+    """The first conflicting accounts (government against state media first), each with
+    both statements, their speakers and sources."""
+    if not has_table(con, "statement_conflicts"):
+        return []
+    side = ("speaker, speaker_kind, speaker_country, statement, cue, "
+            "coalesce(nullif(url, ''), outlet) AS source, published_at")  # fmt: skip
+    rows = con.execute(
+        f"""SELECT c.conflict_id, c.kind, c.confidence, c.conflict_words, c.shared_words,
+                   a.*, b.*
+            FROM statement_conflicts c
+            JOIN (SELECT statement_id, {side} FROM statements) a ON a.statement_id = c.statement_a
+            JOIN (SELECT statement_id, {side} FROM statements) b ON b.statement_id = c.statement_b
+            ORDER BY c.conflict_id LIMIT ?""",
+        [limit],
+    ).fetchall()
+    names = ("statement_id", "speaker", "speaker_kind", "speaker_country", "statement", "cue",
+             "source", "published_at")  # fmt: skip
+    return [
+        {"id": r[0], "kind": r[1], "confidence": r[2], "words": r[3], "shared": r[4],
+         "a": dict(zip(names, r[5:13], strict=True)), "b": dict(zip(names, r[13:21], strict=True))}
+        for r in rows
+    ]  # fmt: skip
+
+
+def data_limits(coverage: dict) -> list[str]:
+    """Sentences saying the data were too few for an analysis to mean anything, so that an
+    empty result is not read as "nothing is going on"; empty when there is enough."""
+    posts, accounts, articles = coverage["posts"], coverage["accounts"], coverage["articles"]
+    if posts == 0 and articles == 0:
+        return ["Too little data: the workspace holds no post and no article, so nothing "
+                "could be looked for."]  # fmt: skip
+    if posts == 0:
+        return [f"Too little data for most of this briefing: there are no posts, only "
+                f"{_plural(articles, 'article')}. Coordination, campaigns, state-media "
+                "amplification and narratives need posts; only what articles hold was looked "
+                "for: copies and translations, statements and known false claims."]  # fmt: skip
+    limits = []
+    if posts < MIN_POSTS or accounts < MIN_ACCOUNTS:
+        limits.append(
+            f"Too little data to detect coordination: {_plural(posts, 'post')} by "
+            f"{_plural(accounts, 'account')}. With so few, no group of accounts can stand out "
+            "from chance, so finding no campaign says nothing about whether one exists "
+            f"(at least {MIN_POSTS} posts by {MIN_ACCOUNTS} accounts are needed)."
+        )
+    if posts < NarrativeConfig.min_posts:
+        limits.append(f"Too few posts for narratives: a narrative needs at least "
+                      f"{NarrativeConfig.min_posts} posts.")  # fmt: skip
+    return limits
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _findings(campaigns: list[dict], too_little: bool = False) -> list[str]:
     """The executive summary's bullet points, from the campaign objects."""
     if not campaigns:
+        if too_little:  # the data limits above say why; "no group" would overclaim
+            return ["No campaign was found."]
         return ["No group of accounts acted together more than chance allows at the "
                 "chosen false-discovery rate."]  # fmt: skip
     findings = []
     accounts = sum(c["accounts"] for c in campaigns)
-    findings.append(f"{len(campaigns)} candidate campaigns, {accounts} accounts in all, acted "
+    findings.append(f"{_plural(len(campaigns), 'candidate campaign')}, "
+                    f"{_plural(accounts, 'account')} in all, acted "
                     "together more than chance allows.")  # fmt: skip
     strongest = [c for c in campaigns if c["confidence"]["level"] == "high"]
     if strongest:
@@ -246,17 +317,19 @@ def _findings(campaigns: list[dict]) -> list[str]:
             if item["share"] >= 0.01:
                 countries[item["country"]] = countries.get(item["country"], 0) + 1
     for country, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
-        findings.append(f"{n} campaign(s) amplify {country}'s state media in at least 1% of "
-                        "their posts.")  # fmt: skip
+        findings.append(f"{_plural(n, 'campaign')} {'amplifies' if n == 1 else 'amplify'} "
+                        f"{country}'s state media in at least 1% of their posts.")  # fmt: skip
     with_claims = [c for c in campaigns if any(x["posts_matched"] for x in c["claims"])]
     if with_claims:
         findings.append(
-            f"{len(with_claims)} campaign(s) post texts that match known false "
+            f"{_plural(len(with_claims), 'campaign')} "
+            f"{'posts' if len(with_claims) == 1 else 'post'} texts that match known false "
             "claims; confirm each by hand (on a reviewed real stream "
             f"{STREAM_PRECISION['match']:.0%} of matches state their claim)."
         )
     with_integrity = [c for c in campaigns if c["integrity"]]
     if with_integrity:
-        findings.append(f"{len(with_integrity)} campaign(s) post content that targets election "
-                        "integrity.")  # fmt: skip
+        n = len(with_integrity)
+        findings.append(f"{_plural(n, 'campaign')} {'posts' if n == 1 else 'post'} content that "
+                        "targets election integrity.")  # fmt: skip
     return findings

@@ -499,3 +499,29 @@ def write_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
         con.execute(f"COPY (SELECT {columns} FROM {name} ORDER BY ALL) TO '{target}' "
                     "(FORMAT parquet, COMPRESSION zstd)")  # fmt: skip
     return len(names)
+
+
+_STATEMENT_SIDE = """s{n}.speaker AS speaker_{n}, s{n}.speaker_kind AS speaker_kind_{n},
+    s{n}.speaker_country AS speaker_country_{n}, s{n}.statement AS statement_{n},
+    s{n}.cue AS cue_{n}, coalesce(nullif(s{n}.url, ''), s{n}.outlet) AS source_{n},
+    s{n}.published_at AS date_{n}, s{n}.statement_id AS statement_id_{n}"""
+
+
+def write_statements(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """statements.csv: who said what, where (speaker, cue, the statement and its
+    character span in the source); conflicts.csv: the conflicting accounts side by side,
+    those between a government and state media first."""
+    out.mkdir(parents=True, exist_ok=True)
+    statements = """SELECT speaker, speaker_kind, speaker_country, speaker_role, speaker_mention,
+               cue, kind, statement, source_kind, source_id, outlet, url, published_at, lang,
+               source_state_media, sentence_no, start, "end", statement_id, speaker_key
+        FROM statements ORDER BY source_kind, source_id, start"""
+    conflicts = f"""SELECT c.conflict_id, c.kind, c.confidence, c.score, c.actors,
+               c.conflict_words, c.shared_words, {_STATEMENT_SIDE.format(n="a")},
+               {_STATEMENT_SIDE.format(n="b")}
+        FROM statement_conflicts c JOIN statements sa ON sa.statement_id = c.statement_a
+        JOIN statements sb ON sb.statement_id = c.statement_b ORDER BY c.conflict_id"""
+    return {
+        "statements.csv": _csv(con, statements, out / "statements.csv"),
+        "conflicts.csv": _csv(con, conflicts, out / "conflicts.csv"),
+    }

@@ -209,4 +209,4 @@ def _check(con: duckdb.DuckDBPyConnection, subset: Subset) -> None:
     unknown = sorted(set(subset.campaigns) - known)
     if unknown:
         listed = ", ".join(sorted(known)[:20]) or "none: run infoops coordination first"
-        raise InfoopsError(f"Unknown campaign(s) {', '.join(unknown)}; known: {listed}")
+        raise InfoopsError(f"Unknown campaign {', '.join(unknown)}; known: {listed}")

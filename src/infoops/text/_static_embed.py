@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._embed import DIMENSIONS, SentenceEncoder, shared_encoder
+from ._progress import Progress, no_progress
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|&amp;|&\w+;")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
@@ -56,16 +57,22 @@ class StaticEmbedder:
         self._common = np.zeros(DIMENSIONS, dtype=np.float32)
 
     def fit(
-        self, documents: Iterable[list[str]], max_words: int = 100_000, min_count: int = 2
+        self,
+        documents: Iterable[list[str]],
+        max_words: int = 100_000,
+        min_count: int = 2,
+        on_progress: Progress = no_progress,
     ) -> StaticEmbedder:
-        """Learn the vocabulary and weights from tokenised ``documents`` (see ``words``)."""
+        """Learn the vocabulary and weights from tokenised ``documents`` (see ``words``);
+        ``on_progress("words", done, total)`` follows the encoding of new words, the part
+        that grows with the data."""
         documents = list(documents)
         counts = Counter(token for document in documents for token in set(document))
         kept = sorted(
             (w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w)
         )
         kept = kept[:max_words]
-        self._encode_missing(kept)
+        self._encode_missing(kept, on_progress)
         self.vocabulary = {word: i for i, word in enumerate(kept)}
         frequency = np.array([counts[w] for w in kept], dtype=np.float64)
         frequency /= max(1.0, frequency.sum())
@@ -107,12 +114,38 @@ class StaticEmbedder:
         direction = np.linalg.eigh(gram)[1][:, -1]
         return (direction * np.sign(direction[np.argmax(np.abs(direction))])).astype(np.float32)
 
-    def _encode_missing(self, vocabulary: list[str], batch: int = 4096) -> None:
+    def _encode_missing(
+        self, vocabulary: list[str], on_progress: Progress, batch: int = 2048
+    ) -> None:
+        encoder = self.encoder or shared_encoder()
+        kept = _process_words(encoder)
+        for word in vocabulary:
+            if word not in self._cache and word in kept:
+                self._cache[word] = kept[word]
         missing = [w for w in vocabulary if w not in self._cache]
         if not missing:
             return
-        encoder = self.encoder or shared_encoder()
+        on_progress("words", 0, len(missing))  # the bar shows while the model loads
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]
             for word, vector in zip(chunk, encoder.encode(chunk, batch_size=1024), strict=True):
                 self._cache[word] = vector
+                if len(kept) < PROCESS_WORDS:
+                    kept[word] = vector
+            on_progress("words", start + len(chunk), len(missing))
+
+
+# Word vectors kept for the life of the process, per encoder model: every claims run
+# fits the same catalogue words again (thousands of them, most of that step on a small
+# input). Bounded: 50,000 vectors are about 100 MB.
+PROCESS_WORDS = 50_000
+_PROCESS_CACHE: dict[str, dict[str, np.ndarray]] = {}
+
+
+def _process_words(encoder) -> dict[str, np.ndarray]:
+    """The process's word vectors of ``encoder``'s model; a private dict for an encoder
+    that does not name its model and version (a test's stand-in, say)."""
+    name, version = getattr(encoder, "name", ""), getattr(encoder, "version", "")
+    if not (name and version):
+        return {}
+    return _PROCESS_CACHE.setdefault(f"{name}@{version}", {})

@@ -183,6 +183,8 @@ RESULT_TABLES = tuple(
         ("laundering", "laundering", "articles grouped as copies and translations, in order of publication"),
         ("laundering_changes", "laundering", "copied sentences whose negation or numbers changed"),
         ("article_posts", "laundering", "posts that paste an article's text"),
+        ("statements", "statements", "who said what in articles and long posts: speaker, cue, statement, span"),
+        ("statement_conflicts", "statements", "statements by different speakers (or one, later) that disagree"),
     )
 )  # fmt: skip
 RESULTS_BY_NAME = {table.name: table for table in RESULT_TABLES}

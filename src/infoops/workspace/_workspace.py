@@ -131,7 +131,9 @@ class Workspace:
             try:
                 return relation.pl()
             except ModuleNotFoundError as exc:
-                raise WorkspaceError("polars output needs polars: pip install polars") from exc
+                raise WorkspaceError(
+                    "polars output needs polars: pip install 'infoops[polars]' (or polars)"
+                ) from exc
         return relation.df()
 
     def posts(self, output: Output = "pandas") -> Any:

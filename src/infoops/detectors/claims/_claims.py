@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -31,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 
 from ...text._embed import DIMENSIONS, split_sentences
+from ...text._progress import Progress, no_progress
 from ...text._static_embed import words
 from ...workspace._tables import has_table, store_arrow
 from ._catalogue import CATALOGUE_SCHEMA, as_catalogue, bundled_claims
@@ -50,7 +50,6 @@ _REPORTED = re.compile(
     r"suggest(?:ing|ed|s)?|say(?:ing|s)?|said)\b(?: that)?\s+|\bthat\s+",
     re.IGNORECASE,
 )
-OnProgress = Callable[[int, int], None]
 _COSINE, _COVERAGE = FEATURES.index("use_cosine"), FEATURES.index("coverage")
 
 
@@ -85,20 +84,20 @@ def rank_claims(
     top: int = 3,
     floor: float = 0.0,
     candidates: int = 30,
-    on_progress: OnProgress | None = None,
+    on_progress: Progress = no_progress,
 ) -> list[list[Candidate]]:
     """Per text, its ``top`` most probable claims at or above ``floor``, best first (ties by
     catalogue row); ``dates`` (datetime64[D], NaT where unknown) when each was posted."""
     rankers = shipped_rankers()
     block = max(64, min(2048, 20_000_000 // max(1, len(index))))
     found: list[list[Candidate]] = []
+    on_progress("texts", 0, len(texts))
     for start in range(0, len(texts), block):
         part = slice(start, start + block)
         pairs = index.pairs(texts[part], None if dates is None else dates[part], candidates)
         probability = rankers.probability(pairs.features, index.has_context[pairs.claim])
         found.extend(_best_per_text(pairs, probability, len(texts[part]), top, floor))
-        if on_progress:
-            on_progress(len(found), len(texts))
+        on_progress("texts", len(found), len(texts))
     return found
 
 
@@ -183,16 +182,18 @@ def match_claims(
     con: duckdb.DuckDBPyConnection,
     config: ClaimMatchConfig | None = None,
     index: ClaimIndex | None = None,
-    on_progress: OnProgress | None = None,
+    on_progress: Progress = no_progress,
 ) -> int:
     """Create ``claim_matches`` (see ``MATCH_SCHEMA``) and ``claim_catalogue`` (the claims
-    searched); return how many posts and articles matched or mention a claim."""
+    searched); return how many posts and articles matched or mention a claim.
+    ``on_progress`` counts the first pass's new words, then the texts ranked."""
     config = config or ClaimMatchConfig()
     index = index or _cached_index(con, workspace_claims(con))
     items = _queries(con, config)
     texts = [item[3] for item in items]
     keep = (
-        index.prefilter(texts, config.prefilter_similarity, config.prefilter_coverage)
+        index.prefilter(texts, config.prefilter_similarity, config.prefilter_coverage,
+                        on_progress=on_progress)
         if texts else np.zeros(0, dtype=bool)
     )  # fmt: skip
     kept = [item for item, passed in zip(items, keep, strict=True) if passed]

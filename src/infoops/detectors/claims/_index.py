@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from bm25s.stopwords import STOPWORDS_EN
 
 from ...text._embed import SentenceEncoder, shared_encoder
+from ...text._progress import Progress, no_progress
 from ...text._static_embed import StaticEmbedder, words
 from ._catalogue import bundled_claims, bundled_screen_vectors, sentences
 
@@ -202,11 +203,12 @@ class ClaimIndex:
         return (self.vocabulary.matrix([terms(t) for t in texts]) @ self._coverage).tocsr()
 
     def prefilter(self, texts: list[str], similarity: float, coverage: float,
-                  block: int = 4096) -> np.ndarray:  # fmt: skip
+                  block: int = 4096, on_progress: Progress = no_progress) -> np.ndarray:  # fmt: skip
         """Which ``texts`` may state a catalogue claim: a cheap gate (static word-vector
         cosine or claim-term coverage) before the sentence encoder runs."""
         tokens = [words(t) for t in texts]
-        static = StaticEmbedder(self.encoder).fit(self._claim_words + tokens)
+        static = StaticEmbedder(self.encoder).fit(self._claim_words + tokens,
+                                                  on_progress=on_progress)  # fmt: skip
         claim_vectors = static.transform(self._claim_words)
         keep = np.zeros(len(texts), dtype=bool)
         for start in range(0, len(texts), block):

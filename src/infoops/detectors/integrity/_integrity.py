@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from ...text._progress import Progress, no_progress
 from ...workspace._tables import store_arrow
 
 ELECTION = (
@@ -228,25 +229,49 @@ _LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
 _NORMALISED_SQL = r"""regexp_replace(replace(lower({0}), '’', ''''), '\s+', ' ', 'g')"""
 
 
-def tag_election_integrity(con: duckdb.DuckDBPyConnection) -> int:
+def tag_election_integrity(
+    con: duckdb.DuckDBPyConnection, on_progress: Progress = no_progress, chunk: int = 250_000
+) -> int:
     """Create ``integrity_tags`` (kind post/article, text_key or article_id, tag, rule,
-    evidence); return how many distinct texts got a tag. Each distinct text is read once."""
-    rows = []
-    post_text = _NORMALISED_SQL.format("text")
-    article_text = _NORMALISED_SQL.format("concat_ws('. ', title, text)")
-    items = con.execute(
-        f"""SELECT 'post', text_key, NULL, any_value(text ORDER BY rowid) FROM posts
-            WHERE text_key IS NOT NULL AND regexp_matches({post_text}, $pattern)
-            GROUP BY text_key
-            UNION ALL
-            SELECT 'article', NULL, article_id, concat_ws('. ', title, text) FROM articles
-            WHERE regexp_matches({article_text}, $pattern)
-            ORDER BY 1, 2, 3""",
+    evidence); return how many distinct texts got a tag. Each distinct text is read once.
+    Posts are scanned ``chunk`` rows at a time so that ``on_progress("posts", ...)`` can
+    say how far the scan is; a text's first passing post gives its text, as one scan would."""
+    items = [("article", None, article, text) for article, text in con.execute(
+        f"""SELECT article_id, concat_ws('. ', title, text) FROM articles
+            WHERE regexp_matches({_NORMALISED_SQL.format("concat_ws('. ', title, text)")},
+                                 $pattern)
+            ORDER BY article_id""",
         {"pattern": prefilter_pattern()},
-    ).fetchall()
+    ).fetchall()]  # fmt: skip
+    posts = _passing_posts(con, on_progress, chunk)
+    items += [("post", key, None, posts[key]) for key in sorted(posts)]
+    rows = []
     for kind, key, article, text in items:
         for tag, rule, evidence in integrity_tags(text):
             rows.append({"kind": kind, "text_key": key, "article_id": article, "tag": tag,
                          "rule": rule, "evidence": evidence})  # fmt: skip
     store_arrow(con, "integrity_tags", pa.Table.from_pylist(rows, schema=TAG_SCHEMA))
     return len({(r["text_key"], r["article_id"]) for r in rows})
+
+
+def _passing_posts(con: duckdb.DuckDBPyConnection, on_progress: Progress, chunk: int) -> dict:
+    """text_key -> the text of its first post (by rowid) that passes the prefilter."""
+    total, last = con.execute("SELECT count(*), max(rowid) FROM posts").fetchall()[0]
+    on_progress("posts", 0, total)
+    first: dict[int, str] = {}
+    done = 0
+    for low in range(0, (last if last is not None else -1) + 1, chunk):
+        bounds = {"low": low, "high": low + chunk, "pattern": prefilter_pattern()}
+        scanned, passing = con.execute(
+            f"""SELECT count(*), list((text_key, text) ORDER BY rowid) FILTER (
+                    text_key IS NOT NULL AND regexp_matches({_NORMALISED_SQL.format("text")},
+                                                            $pattern))
+                FROM posts WHERE rowid >= $low AND rowid < $high""",
+            bounds,
+        ).fetchall()[0]  # fmt: skip
+        for pair in passing or []:
+            key, text = pair.values() if isinstance(pair, dict) else pair
+            first.setdefault(key, text)
+        done += scanned
+        on_progress("posts", done, total)
+    return first

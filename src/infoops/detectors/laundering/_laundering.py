@@ -22,7 +22,6 @@ becoming "we still have to identify").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +37,7 @@ from ...text._embed import (
     shared_translation_encoder,
     split_sentences,
 )
+from ...text._progress import Progress, no_progress
 from ...text._vector_cache import CachedEncoder
 
 LAUNDERING_MODELS = {"e5": shared_translation_encoder, "use": shared_encoder}
@@ -131,9 +131,10 @@ def find_laundering(
     articles: list[Article],
     config: LaunderingConfig | None = None,
     encoder: Encoder | CachedEncoder | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Progress = no_progress,
 ) -> tuple[pa.Table, pa.Table]:
-    """Group copies and translations; returns (laundering, changes) tables."""
+    """Group copies and translations; returns (laundering, changes) tables.
+    ``on_progress`` counts the sentences embedded."""
     config = config or LaunderingConfig()
     encoder = encoder or config.encoder()
     calibration = config.calibrated(encoder.calibration)
@@ -154,16 +155,34 @@ def find_laundering(
     )
 
 
-def _embed(articles, encoder, on_progress) -> None:
-    """Embed all sentences in large batches (the encoder is fastest that way)."""
-    flat = [s for a in articles for s in a.sentences]
-    vectors = encoder.encode(flat)
-    start = 0
-    for done, article in enumerate(articles, start=1):
-        article.vectors = vectors[start : start + len(article.sentences)]
-        start += len(article.sentences)
-        if on_progress and (done % 100 == 0 or done == len(articles)):
-            on_progress(done, len(articles))
+def _embed(articles: list[Article], encoder, on_progress: Progress, batch: int = 512) -> None:
+    """Embed the sentences of whole articles, about ``batch`` at a time: large enough for
+    the encoder's speed, small enough to report progress every few seconds (a vector does
+    not depend on its batch)."""
+    total = sum(len(a.sentences) for a in articles)
+    done = 0
+    on_progress("sentences", 0, total)
+    for group in _batches(articles, batch):
+        vectors = encoder.encode([s for a in group for s in a.sentences])
+        start = 0
+        for article in group:
+            article.vectors = vectors[start : start + len(article.sentences)]
+            start += len(article.sentences)
+        done += start
+        on_progress("sentences", done, total)
+
+
+def _batches(articles: list[Article], size: int) -> list[list[Article]]:
+    """Consecutive articles, cut when a group's sentences reach ``size``."""
+    groups: list[list[Article]] = [[]]
+    count = 0
+    for article in articles:
+        if count >= size:
+            groups.append([])
+            count = 0
+        groups[-1].append(article)
+        count += len(article.sentences)
+    return [g for g in groups if g]
 
 
 def document_vectors(articles: list[Article]) -> np.ndarray:

@@ -5,6 +5,6 @@ from ..._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
-        "._narratives": ["NarrativeConfig", "find_narratives"],
+        "._narratives": ["PARTS", "NarrativeConfig", "find_narratives"],
     },
 )

@@ -26,6 +26,7 @@ import pyarrow as pa
 import scipy.sparse as sp
 
 from ...text._embed import SentenceEncoder
+from ...text._progress import Progress, no_progress, steps
 from ...text._static_embed import StaticEmbedder, words
 from ...text._stopwords import label_stopwords
 from ...workspace._tables import store_arrow
@@ -49,24 +50,35 @@ class NarrativeConfig:
     seed: int = 42
 
 
+# The parts of the step, reported as they start (the word vectors also count their words).
+PARTS = ("reading texts", "word vectors", "topics", "narratives", "labels")
+
+
 def find_narratives(
     con: duckdb.DuckDBPyConnection,
     config: NarrativeConfig | None = None,
     encoder: SentenceEncoder | None = None,
+    on_progress: Progress = no_progress,
 ) -> int:
     """Create ``text_narratives`` (text_key, narrative, similarity) for posts,
     ``article_narratives`` (article_id, narrative, similarity) and ``narrative_terms``
-    (narrative, key terms, examples, cohesion, coherence); return the narrative count."""
+    (narrative, key terms, examples, cohesion, coherence); return the narrative count.
+    ``on_progress`` hears each of ``PARTS`` start and the words encoded."""
     config = config or NarrativeConfig()
+    start = steps(on_progress, PARTS)
+    start("reading texts")
     keys, texts, kinds = _texts(con, config)
     tokens = [words(t) for t in texts]
-    embedder = StaticEmbedder(encoder).fit(tokens, min_count=3)
+    start("word vectors")
+    embedder = StaticEmbedder(encoder).fit(tokens, min_count=3, on_progress=on_progress)
     vectors = embedder.transform(tokens)
     if int((np.linalg.norm(vectors, axis=1) > 0).sum()) < config.min_posts:
         _store_members(con, [], [], np.zeros(0, np.int64), np.zeros(0))
         store_arrow(con, "narrative_terms", _empty_terms())
         return 0  # too few texts with known words to tell stories apart
+    start("topics")
     vectors, topic, similarity, centres = _micro_clusters(vectors, config)
+    start("narratives")
     narrative_of_topic = _link_topics(centres, config)
     narrative = np.where(similarity >= config.member_similarity, narrative_of_topic[topic], -1)
     is_post = np.asarray(kinds) == "post"
@@ -79,6 +91,7 @@ def find_narratives(
     renumbered = _keep_and_number(con, config)
     narrative = np.array([renumbered.get(int(n), -1) for n in narrative], dtype=np.int64)
     _store_members(con, keys, kinds, narrative, similarity)
+    start("labels")
     store_arrow(con, "narrative_terms", _describe(texts, tokens, vectors, narrative, config))
     return len(set(renumbered.values()))
 

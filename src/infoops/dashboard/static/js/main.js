@@ -3,7 +3,7 @@ import { get } from "./api.js";
 import { el, fmtNumber } from "./dom.js";
 import { accountView } from "./views/account.js";
 import { campaignView, campaignsView } from "./views/campaigns.js";
-import { articleView, claimView, claimsView, launderingView, narrativeView, narrativesView } from "./views/content.js";
+import { articleView, claimView, claimsView, launderingView, narrativeView, narrativesView, statementsView } from "./views/content.js";
 import { networkView } from "./views/network.js";
 import { runsView } from "./views/runs.js";
 
@@ -17,12 +17,13 @@ const ROUTES = {
   claims: claimsView,
   claim: claimView,
   laundering: launderingView,
+  statements: statementsView,
   article: articleView,
   runs: runsView,
 };
 const SECTION = { campaign: "campaigns", account: "campaigns", narrative: "narratives", claim: "claims", article: "laundering" };
 const NAV = [["campaigns", "Campaigns"], ["network", "Network"], ["narratives", "Narratives"],
-  ["claims", "Claims"], ["laundering", "Laundering"], ["runs", "Run"]];
+  ["claims", "Claims"], ["laundering", "Laundering"], ["statements", "Statements"], ["runs", "Run"]];
 const EXPORTS = [["accounts.csv", "Accounts (CSV)"], ["edges.csv", "Edges (CSV)"], ["evidence.csv", "Evidence (CSV)"],
   ["campaigns.csv", "Campaigns (CSV)"], ["campaigns.json", "Campaign objects (JSON)"],
   ["network.gexf", "Network (GEXF, Gephi)"], ["network.graphml", "Network (GraphML)"], ["briefing.html", "Briefing (HTML)"]];

@@ -113,3 +113,30 @@ export async function articleView(ctx, id) {
       ["Text", (p) => postText(p.text), "text"],
     ], a.posts, { class: "data posts", empty: "No post pastes these articles." })));
 }
+
+function account(c, n) {
+  const kind = c[`kind_${n}`] !== "other" ? ` (${c[`kind_${n}`].replace("_", " ")}${c[`country_${n}`] ? ", " + c[`country_${n}`] : ""})` : "";
+  const source = c[`source_kind_${n}`] === "article"
+    ? link(route("article", c[`source_id_${n}`]), c[`source_${n}`] || c[`source_id_${n}`])
+    : c[`source_${n}`];
+  return el("div", {}, el("b", {}, c[`speaker_${n}`]), kind, ` ${c[`cue_${n}`]}:`,
+    el("div", { class: "post" }, c[`statement_${n}`]),
+    el("div", { class: "muted" }, source, c[`date_${n}`] ? ` · ${fmtDay(c[`date_${n}`])}` : ""));
+}
+
+export async function statementsView() {
+  const found = await get("/api/statements");
+  return el("div", {}, el("h1", {}, "Statements"),
+    el("p", { class: "muted" }, "Where two speakers' accounts of one thing disagree; a government's against state media's first. Leads: read both sources."),
+    section(`${found.conflicts.length} conflicting accounts`, table([
+      ["#", (c) => c.conflict_id, "num"],
+      ["One account", (c) => account(c, "a")],
+      ["The other", (c) => account(c, "b")],
+      ["What conflicts", (c) => `${c.kind}: ${c.conflict_words}; both about ${c.shared_words}`],
+      ["Confidence", (c) => chip(c.confidence)],
+    ], found.conflicts, { empty: "No conflicting accounts: ingest articles and run 'infoops statements'." })),
+    section("Speakers", table([
+      ["Speaker", (s) => s.speaker], ["Kind", (s) => s.kind.replace("_", " ")], ["Country", (s) => s.country],
+      ["Statements", (s) => fmtNumber(s.statements), "num"], ["Sources", (s) => fmtNumber(s.sources), "num"],
+    ], found.speakers, { empty: "No attributed statements yet." })));
+}
