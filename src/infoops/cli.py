@@ -782,7 +782,10 @@ def _print_statements(result: dict[str, int], out_dir: Path) -> None:
 
 @app.command()
 def statements(
-    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find who said what in articles and long posts, and where accounts conflict.
 
@@ -800,8 +803,8 @@ def statements(
         infoops ingest articles/ -w case.duckdb
         infoops statements -w case.duckdb --out results/
     """
-    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
-        result = run_statements(ws, out_dir, on_event=_Reporter(progress))
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_statements(ws, out_dir, on_event=reporter)
     _print_statements(result, out_dir)
 
 
