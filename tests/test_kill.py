@@ -1,15 +1,16 @@
 """kill -9 at any moment of a step leaves the workspace with that step's previous complete
-results or its new ones, never a part: ingest, actors and the content steps (integrity,
-claims, narratives, laundering) are killed at several moments: a fraction of the step's clean
-time, an event it logs with ``--events``, or right after its Nth statement writing a
-result table (between two tables of one step, or after the last before COMMIT: moments
-a timer cannot hit). Each state a kill leaves opens in ``info`` and every dashboard
-route, then ``report`` works; running the step again writes the same bytes as a run
-never killed, and so does ``run`` beside the steps run one by one. (Coordination's kill
-test is in test_pipeline.py.)
+results or its new ones, never a part. One case is taken step by step (a "journey"):
+ingest, actors and every content step are killed at several moments (a fraction of the
+step's clean time, an event it logs with ``--events``, or right after its Nth statement
+writing a result table: between two tables of one step, or after the last before
+COMMIT, moments a timer cannot hit), then run again. Each state a kill leaves opens in
+``info`` and every dashboard route, and ``report`` works; each step run again writes
+the bytes of a clean ``infoops run`` of the same input, and so, at the end, does every
+output: CSVs, graphs, briefing, PDF and Parquet tables (the ingest log's wall-clock
+times stay in the workspace). Coordination's kill test is in test_pipeline.py.
 
-One small case (1,500 simulated posts, election-integrity texts among them, six
-articles) is run step by step once; each test starts from its copy before the step."""
+The case: 1,500 simulated posts, election-integrity texts among them, and six articles.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from typer.testing import CliRunner
 from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
+from infoops.pipeline import STAGES
 from infoops.report._exports import UNREPRODUCIBLE
 from infoops.simulate import simulate, write_io_csv
 from infoops.workspace._schema import INPUT_TABLES, RESULT_TABLES
@@ -38,6 +40,13 @@ from infoops.workspace._tables import has_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLI = [sys.executable, "-m", "infoops"]
+
+
+@dataclass(frozen=True)
+class Fraction:
+    """This share of the step's time in a clean run, counted from its ``started`` event."""
+
+    share: float
 
 
 @dataclass(frozen=True)
@@ -55,17 +64,18 @@ class AfterWrites:
     count: int
 
 
-Moment = float | AtEvent | AfterWrites  # a float: that fraction of the step's clean time
+Moment = Fraction | AtEvent | AfterWrites
 # Each step after coordination: its command and its moments. Claims and narratives take
-# the longest (models, a 10,000-claim catalogue), so they get fewer moments: between
-# writes, where a partial result would show, and for claims its start.
+# the longest (models, a 10,000-claim catalogue), so they get fewer moments.
 STEPS: dict[str, tuple[list[str], list[Moment]]] = {
-    "actors": (["actors", "match"], [0.5, AfterWrites(1), AfterWrites(2)]),
-    "integrity": (["integrity"], [0.3, 0.6, AfterWrites(1), AtEvent("finished")]),
-    "claims": (["claims", "match"], [AtEvent("started"), AfterWrites(2)]),
-    "narratives": (["narratives"], [AfterWrites(1), AfterWrites(3)]),
-    "laundering": (["laundering"], [AtEvent("progress", "embedding articles"),
-                                    AfterWrites(1), AfterWrites(3), 0.9]),
+    "actors": (["actors", "match"], [Fraction(0.5), AfterWrites(1), AfterWrites(2)]),
+    "integrity": (["integrity"], [AtEvent("progress", "posts"), AfterWrites(1),
+                                  AtEvent("finished")]),
+    "claims": (["claims", "match"], [AtEvent("progress", "texts"), AfterWrites(2)]),
+    "narratives": (["narratives"], [Fraction(0.5), AfterWrites(1), AfterWrites(3)]),
+    "statements": (["statements"], [AtEvent("progress", "documents"), AfterWrites(1)]),
+    "laundering": (["laundering"], [AtEvent("progress", "sentences"), AfterWrites(1),
+                                    AfterWrites(3), Fraction(0.9)]),
 }  # fmt: skip
 
 # The CLI in a child whose workspace connection SIGKILLs the process right after the
@@ -129,14 +139,6 @@ def _infoops(*args: object) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True)
 
 
-def _timed(*args: object) -> float:
-    """Run one command to its end; its wall time in seconds."""
-    started = time.perf_counter()
-    done = _infoops(*args)
-    assert done.returncode == 0, done.stderr
-    return time.perf_counter() - started
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}  # fmt: skip
@@ -160,14 +162,36 @@ def _inputs(folder: Path) -> list[Path]:
     return [csv, articles]
 
 
+def _timed_run(args: list, events: Path) -> dict[str, float]:
+    """Run ``infoops ARGS --events EVENTS`` to its end; each stage's seconds from its
+    ``started`` to its ``finished`` event, as the events appeared."""
+    child = subprocess.Popen([*CLI, *map(str, args), "--events", str(events)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    seen, began, seconds = 0, {}, {}
+    while True:
+        ended = child.poll() is not None
+        lines = events.read_text(encoding="utf-8").splitlines() if events.exists() else []
+        now = time.perf_counter()
+        for line in lines[seen:]:
+            event = json.loads(line)
+            if event["status"] == "started":
+                began[event["stage"]] = now
+            elif event["status"] == "finished":
+                seconds[event["stage"]] = now - began[event["stage"]]
+        seen = len(lines)
+        if ended:
+            assert child.returncode == 0, child.stderr.read()
+            return seconds
+        time.sleep(0.005)
+
+
 @dataclass
 class Clean:
-    """The case run step by step without a kill: the workspace before each step, each
-    step's wall time, output folder and tables."""
+    """The case run whole by ``infoops run`` and ``report --parquet``, never killed: its
+    output folder, each step's seconds and each step's tables."""
 
     inputs: list[Path]
-    root: Path
-    before: dict[str, Path] = field(default_factory=dict)
+    out: Path
     seconds: dict[str, float] = field(default_factory=dict)
     tables: dict[str, dict[str, tuple | None]] = field(default_factory=dict)
 
@@ -175,23 +199,55 @@ class Clean:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> Clean:
     root = tmp_path_factory.mktemp("clean")
-    case = Clean(_inputs(root), root)
-    ws = root / "case.duckdb"
-    case.seconds["ingest"] = _timed("ingest", *case.inputs, "-w", ws)
-    case.tables["ingest"] = _fingerprints(ws, list(INPUT_TABLES))
-    _timed("coordination", "-w", ws, "--out", root / "out" / "coordination")
-    for step, (command, _) in STEPS.items():
-        case.before[step] = root / f"before-{step}.duckdb"
-        shutil.copy(ws, case.before[step])
-        case.seconds[step] = _timed(*command, "-w", ws, "--out", root / "out" / step)
-        case.tables[step] = _fingerprints(ws, _tables_of(step))
+    case = Clean(_inputs(root), root / "out")
+    case.seconds = _timed_run(["run", *case.inputs, "--out", case.out], root / "events.jsonl")
+    report = _infoops("report", "-w", case.out / "workspace.duckdb", "--out", case.out,
+                      "--parquet")  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    case.tables["ingest"] = _fingerprints(case.out / "workspace.duckdb", list(INPUT_TABLES))
+    for step in STEPS:
+        case.tables[step] = _fingerprints(case.out / "workspace.duckdb", _tables_of(step))
     return case
 
 
+@dataclass
+class Journey:
+    """The same case taken step by step into one workspace and folder, where the tests
+    kill each step and run it again; ``through`` runs plainly what no test has done yet,
+    so that any test also runs alone."""
+
+    inputs: list[Path]
+    ws: Path
+    out: Path
+    done: list[str] = field(default_factory=list)
+
+    def command(self, step: str) -> list:
+        if step == "ingest":
+            return ["ingest", *self.inputs, "-w", self.ws]
+        if step == "report":
+            return ["report", "-w", self.ws, "--out", self.out, "--parquet"]
+        words = STEPS[step][0] if step in STEPS else [step]
+        return [*words, "-w", self.ws, "--out", self.out]
+
+    def through(self, step: str) -> None:
+        """Run every step before ``step`` that has not run yet."""
+        for earlier in STAGES[: STAGES.index(step)]:
+            if earlier not in self.done:
+                done = _infoops(*self.command(earlier))
+                assert done.returncode == 0, done.stderr
+                self.done.append(earlier)
+
+
+@pytest.fixture(scope="module")
+def journey(clean, tmp_path_factory) -> Journey:
+    root = tmp_path_factory.mktemp("journey")
+    return Journey(clean.inputs, root / "case.duckdb", root / "out")
+
+
 def _kill_at(args: list, moment: Moment, seconds: float, tables: list[str], events: Path) -> str:
-    """Start ``infoops ARGS`` and SIGKILL it at ``moment`` (``seconds``: the clean run's
-    time; ``tables``: those whose writes ``AfterWrites`` counts). Returns the last event
-    it logged, to say where a failing kill landed."""
+    """Start ``infoops ARGS`` and SIGKILL it at ``moment`` (``seconds``: the step's time in
+    the clean run; ``tables``: those whose writes ``AfterWrites`` counts). Returns the last
+    event it logged, to say where a failing kill landed."""
     events.unlink(missing_ok=True)
     count = moment.count if isinstance(moment, AfterWrites) else 0
     child = subprocess.Popen(
@@ -200,14 +256,14 @@ def _kill_at(args: list, moment: Moment, seconds: float, tables: list[str], even
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        if isinstance(moment, float):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(timeout=moment * seconds)
-        elif isinstance(moment, AtEvent):
-            _wait_for_event(child, events, moment)
-        else:
+        if isinstance(moment, AfterWrites):
             child.wait(timeout=600)
             assert child.returncode == -signal.SIGKILL, f"{moment}: ended {child.stderr.read()}"
+        elif isinstance(moment, AtEvent):
+            _wait_for_event(child, events, moment)
+        elif _wait_for_event(child, events, AtEvent("started"), missed_ok=True):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=moment.share * seconds)
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
@@ -215,14 +271,19 @@ def _kill_at(args: list, moment: Moment, seconds: float, tables: list[str], even
     return logged[-1] if logged else "no event"
 
 
-def _wait_for_event(child: subprocess.Popen, events: Path, moment: AtEvent) -> None:
+def _wait_for_event(
+    child: subprocess.Popen, events: Path, moment: AtEvent, missed_ok: bool = False
+) -> bool:
+    """Wait until ``child`` logs ``moment``; whether it did before it ended."""
     while child.poll() is None:
         for line in events.read_text(encoding="utf-8").splitlines() if events.exists() else []:
             event = json.loads(line)
             if event["status"] == moment.status and event.get("step", "") == moment.step:
-                return
+                return True
         time.sleep(0.002)
-    pytest.fail(f"the step ended (exit {child.returncode}) before {moment}")
+    if not missed_ok:
+        pytest.fail(f"the step ended (exit {child.returncode}) before {moment}")
+    return False
 
 
 def _routes(client: TestClient) -> list[str]:
@@ -268,38 +329,12 @@ def _check_report(path: Path, out: Path) -> None:
     assert (out / "briefing.html").stat().st_size > 0
 
 
-@pytest.mark.parametrize("step", list(STEPS))
-def test_a_step_killed_at_any_moment_leaves_none_or_all_of_its_results(clean, step, tmp_path):
-    command, moments = STEPS[step]
-    ws = tmp_path / "case.duckdb"
-    shutil.copy(clean.before[step], ws)
-    tables = _tables_of(step)
-    absent = dict.fromkeys(tables)
-    opened = []  # each state a kill left (none or all of the results) is opened once
-    for moment in moments:
-        last = _kill_at([*command, "-w", ws, "--out", tmp_path / "killed"], moment,
-                        clean.seconds[step], tables, tmp_path / "events.jsonl")  # fmt: skip
-        left = _fingerprints(ws, tables)
-        assert left in (absent, clean.tables[step]), (moment, last, left)
-        if left not in opened:
-            _check_opens(ws, tmp_path)
-            opened.append(left)
-    _check_report(ws, tmp_path / "report")
-    again = _infoops(*command, "-w", ws, "--out", tmp_path / "again")
-    assert again.returncode == 0, again.stderr
-    assert _fingerprints(ws, tables) == clean.tables[step]
-    written, expected = _files(tmp_path / "again"), _files(clean.root / "out" / step)
-    assert written.keys() == expected.keys()
-    for name, content in expected.items():
-        assert written[name] == content, name
-
-
-def test_ingest_killed_at_any_moment_keeps_whole_files_only(clean, tmp_path):
+def test_ingest_killed_at_any_moment_keeps_whole_files_only(clean, journey, tmp_path):
     """Killed the moment the workspace file appears, while the first file is staged,
     between its writes, at the first write of the second file and late: no workspace or
     a valid one, holding each input file whole or not at all; ingesting again adds what
     is missing and gives the clean tables."""
-    ws = tmp_path / "case.duckdb"
+    ws = journey.ws if not journey.done else tmp_path / "case.duckdb"
     args = ["ingest", *clean.inputs, "-w", ws]
     _kill_when_created(args, ws)
     if ws.exists():  # then whole: a valid, empty workspace
@@ -307,7 +342,7 @@ def test_ingest_killed_at_any_moment_keeps_whole_files_only(clean, tmp_path):
         assert _fingerprints(ws, ["posts", "articles"]) == {"posts": (0, None),
                                                             "articles": (0, None)}  # fmt: skip
     staging = AtEvent("progress", f"{clean.inputs[0].name} (twitter-io-csv)")
-    for moment in (staging, AfterWrites(1), AfterWrites(4), AfterWrites(5), 0.9):
+    for moment in (staging, AfterWrites(1), AfterWrites(4), AfterWrites(5), Fraction(0.9)):
         _kill_at(args, moment, clean.seconds["ingest"], list(INPUT_TABLES),
                  tmp_path / "events.jsonl")  # fmt: skip
         _check_whole_files(ws, clean)
@@ -315,6 +350,8 @@ def test_ingest_killed_at_any_moment_keeps_whole_files_only(clean, tmp_path):
     again = _infoops(*args)
     assert again.returncode == 0, again.stderr
     assert _fingerprints(ws, list(INPUT_TABLES)) == clean.tables["ingest"]
+    if ws == journey.ws:
+        journey.done.append("ingest")
 
 
 def _kill_when_created(args: list, path: Path) -> None:
@@ -334,28 +371,48 @@ def _check_whole_files(path: Path, clean: Clean) -> None:
     with Workspace(path, read_only=True) as ws:
         logged = {r[0] for r in ws.sql("SELECT source_file FROM ingest_log").fetchall()}
         left = {t: dict(ws.sql(counted.format(t)).fetchall()) for t in ("posts", "articles")}
-    with Workspace(clean.root / "case.duckdb", read_only=True) as ws:
+    with Workspace(clean.out / "workspace.duckdb", read_only=True) as ws:
         whole = {t: dict(ws.sql(counted.format(t)).fetchall()) for t in ("posts", "articles")}
     for table, rows in left.items():
         assert rows == {f: n for f, n in whole[table].items() if f in logged}, (table, logged)
 
 
-def test_two_runs_of_the_same_input_write_the_same_bytes(clean, tmp_path):
-    """``infoops run`` and the same steps run one by one, each with ``report --parquet``,
-    write byte-identical files: every CSV, graph, briefing, PDF and table, the ingest log
-    too (its wall-clock times stay in the workspace)."""
-    done = _infoops("run", *clean.inputs, "--out", tmp_path / "run")
-    assert done.returncode == 0, done.stderr
-    for ws, out in ((tmp_path / "run" / "workspace.duckdb", tmp_path / "run"),
-                    (clean.root / "case.duckdb", clean.root / "out" / "report")):  # fmt: skip
-        report = _infoops("report", "-w", ws, "--out", out, "--parquet")
-        assert report.returncode == 0, report.stderr
-    steps = {}
-    for folder in sorted((clean.root / "out").iterdir()):
-        steps |= _files(folder)
-    run = _files(tmp_path / "run")
-    del run["workspace.duckdb"]
-    assert run.keys() == steps.keys()
-    assert "tables/ingest_log.parquet" in run and "briefing.pdf" in run
-    different = [name for name, content in run.items() if content != steps[name]]
-    assert different == []
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_step_killed_at_any_moment_leaves_none_or_all_of_its_results(
+    clean, journey, step, tmp_path
+):
+    journey.through(step)
+    command, moments = STEPS[step]
+    tables = _tables_of(step)
+    absent = dict.fromkeys(tables)
+    opened = []  # each state a kill left (none or all of the results) is opened once
+    for moment in moments:
+        last = _kill_at([*command, "-w", journey.ws, "--out", tmp_path / "killed"], moment,
+                        clean.seconds[step], tables, tmp_path / "events.jsonl")  # fmt: skip
+        left = _fingerprints(journey.ws, tables)
+        assert left in (absent, clean.tables[step]), (moment, last, left)
+        if left not in opened:
+            _check_opens(journey.ws, tmp_path)
+            opened.append(left)
+    _check_report(journey.ws, tmp_path / "report")
+    again = _infoops(*command, "-w", journey.ws, "--out", tmp_path / "again")
+    assert again.returncode == 0, again.stderr
+    assert _fingerprints(journey.ws, tables) == clean.tables[step]
+    written, expected = _files(tmp_path / "again"), _files(clean.out)
+    assert written and written.keys() <= expected.keys()
+    assert [name for name, content in written.items() if content != expected[name]] == []
+    shutil.copytree(tmp_path / "again", journey.out, dirs_exist_ok=True)
+    journey.done.append(step)
+
+
+def test_after_every_kill_every_output_is_the_bytes_of_a_clean_run(clean, journey):
+    """The journey (its own ingest, every step killed and run again) and ``infoops run``
+    write the same files, byte for byte: two runs of the same input agree."""
+    journey.through("report")
+    report = _infoops(*journey.command("report"))
+    assert report.returncode == 0, report.stderr
+    written, expected = _files(journey.out), _files(clean.out)
+    del expected["workspace.duckdb"]
+    assert written.keys() == expected.keys()
+    assert "tables/ingest_log.parquet" in written and "briefing.pdf" in written
+    assert [name for name, content in written.items() if content != expected[name]] == []
