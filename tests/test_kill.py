@@ -1,13 +1,13 @@
 """kill -9 at any moment of a step leaves the workspace with that step's previous complete
 results or its new ones, never a part. One case is taken step by step (a "journey"):
-ingest, actors and every content step are killed at several moments (a fraction of the
+every step that writes results is killed at several moments (a fraction of the
 step's clean time, an event it logs with ``--events``, or right after its Nth statement
 writing a result table: between two tables of one step, or after the last before
 COMMIT, moments a timer cannot hit), then run again. Each state a kill leaves opens in
 ``info`` and every dashboard route, and ``report`` works; each step run again writes
 the bytes of a clean ``infoops run`` of the same input, and so, at the end, does every
 output: CSVs, graphs, briefing, PDF and Parquet tables (the ingest log's wall-clock
-times stay in the workspace). Coordination's kill test is in test_pipeline.py.
+times stay in the workspace). test_pipeline.py kills coordination over earlier results.
 
 The case: 1,500 simulated posts, election-integrity texts among them, and six articles.
 """
@@ -65,9 +65,12 @@ class AfterWrites:
 
 
 Moment = Fraction | AtEvent | AfterWrites
-# Each step after coordination: its command and its moments. Claims and narratives take
+# Each step after ingest: its command and its moments. Claims and narratives take
 # the longest (models, a 10,000-claim catalogue), so they get fewer moments.
 STEPS: dict[str, tuple[list[str], list[Moment]]] = {
+    # coordination: its three tables made, empty; half of its signals written; the fused
+    # graph and campaign_accounts written but not campaigns (what a kill left before)
+    "coordination": (["coordination"], [AfterWrites(3), AfterWrites(17), AfterWrites(34)]),
     "actors": (["actors", "match"], [Fraction(0.5), AfterWrites(1), AfterWrites(2)]),
     "integrity": (["integrity"], [AtEvent("progress", "posts"), AfterWrites(1),
                                   AtEvent("finished")]),
