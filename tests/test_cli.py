@@ -162,6 +162,16 @@ def test_a_missing_path(case, tmp_path):
     assert not Path(case).exists()
 
 
+def test_an_empty_folder_is_an_error_naming_it(case, tmp_path, fixtures_dir):
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    for paths in ([empty], [fixtures_dir / "io_archive.csv", empty]):
+        result = invoke("ingest", *paths, "-w", case)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [f"Error: {empty}: the folder holds no file to read"]
+        assert not Path(case).exists()  # checked before the workspace is made
+
+
 def test_run_checks_inputs_and_output_folder_before_any_analysis(tmp_path, fixtures_dir):
     out = tmp_path / "out"
     result = invoke("run", tmp_path / "nope.csv", "--out", out)

@@ -7,7 +7,9 @@ field that spans two lines), so the expected line numbers below are exact.
 from __future__ import annotations
 
 import bz2
+import csv
 import gzip
+import json
 import lzma
 import shutil
 import zipfile
@@ -119,6 +121,95 @@ def test_an_empty_file_is_a_clear_error(tmp_path):
     blank.write_text("\n  \n")
     with pytest.raises(UnknownFormat, match=r"blank\.jsonl: the file is empty"):
         detect_format(first_source(blank))
+
+
+LONG = 300_000  # a first record far past the 64 KiB detection starts with
+
+
+def _lengthen_json(value: object, field: str) -> bool:
+    """Append LONG characters to the first non-empty string ``field`` in ``value``."""
+    if isinstance(value, dict):
+        if isinstance(value.get(field), str) and value[field]:
+            value[field] += " long" * (LONG // 5)
+            return True
+        return any(_lengthen_json(v, field) for v in value.values())
+    if isinstance(value, list):
+        return any(_lengthen_json(v, field) for v in value)
+    return False
+
+
+def _with_long_first_record(original: Path, field: str, folder: Path) -> Path:
+    """A copy of ``original`` whose first record's ``field`` is LONG characters longer."""
+    path = folder / f"long-{original.name}"
+    if original.suffix == ".csv":
+        with open(original, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        rows[1][rows[0].index(field)] += " long" * (LONG // 5)
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    elif original.suffix == ".jsonl":
+        first, rest = original.read_text(encoding="utf-8").split("\n", 1)
+        record = json.loads(first)
+        assert _lengthen_json(record, field)
+        path.write_text(json.dumps(record) + "\n" + rest, encoding="utf-8")
+    else:  # one JSON document, pretty-printed: the first item spans many lines
+        document = json.loads(original.read_text(encoding="utf-8"))
+        assert _lengthen_json(document, field)
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "mapping", "expected"),
+    [
+        ("twitter_v1.jsonl", "full_text", {}, "twitter-v1"),
+        ("twarc2.jsonl", "text", {}, "twitter-v2"),
+        ("mastodon_statuses.json", "content", {}, "mastodon"),
+        ("articles.jsonl", "text", {}, "article-jsonl"),
+        ("generic.jsonl", "content", GENERIC_JSONL_MAP, "jsonl"),
+        ("io_archive.csv", "tweet_text", {}, "twitter-io-csv"),
+        ("crowdtangle.csv", "Message", {}, "crowdtangle-csv"),
+        ("generic.csv", "body", GENERIC_CSV_MAP, "csv"),
+    ],
+)
+def test_a_first_record_of_300_kb_is_recognised_and_read_whole(
+    fixtures_dir, tmp_path, name, field, mapping, expected
+):
+    """Detection reads past its first 64 KiB when the first record goes on: the file is
+    read as its format, with the same records and the long text whole."""
+    long = _with_long_first_record(fixtures_dir / name, field, tmp_path)
+    assert long.stat().st_size > LONG
+    assert detect_format(first_source(long), ReadOptions(mapping=mapping)).name == expected
+    counts = []
+    for path in (fixtures_dir / name, long):
+        with Workspace(memory=True) as ws:
+            file = ingest_one(ws, path, mapping=mapping)
+            table = "articles" if expected.startswith("article") else "posts"
+            longest = ws.sql(f"SELECT max(length(text)) FROM {table}").fetchall()[0][0]
+            counts.append((file.format, file.records_read, file.quarantined))
+    assert counts[0] == counts[1]
+    assert longest >= LONG
+
+
+def test_an_unknown_csv_with_a_long_first_row_is_still_a_csv(fixtures_dir, tmp_path):
+    """A cell over the csv module's own 128 KiB field limit does not make the file plain
+    text: without --map it is named as a CSV with its columns."""
+    long = _with_long_first_record(fixtures_dir / "generic.csv", "body", tmp_path)
+    with pytest.raises(UnknownFormat, match=r"a CSV with columns \['msg_id', 'user'"):
+        detect_format(first_source(long))
+
+
+def test_detection_stops_at_its_limit_and_says_so(tmp_path, monkeypatch):
+    """A first record longer than the limit (lowered here from 50 MiB) is an error that
+    says why, not a read of the whole file."""
+    from infoops.ingest import _formats
+
+    monkeypatch.setattr(_formats, "MAX_PEEK", 1 << 20)
+    path = tmp_path / "one-line.json"
+    path.write_text('{"unknown": "' + "x" * (2 << 20) + '"}')
+    with pytest.raises(UnknownFormat, match=r"one-line\.json: not a format infoops recognises.*"
+                       r"first 1 MiB hold no record it recognises"):  # fmt: skip
+        detect_format(first_source(path))
 
 
 def test_iter_sources_walks_directories_and_archives(fixtures_dir, tmp_path):

@@ -11,7 +11,9 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 import duckdb
@@ -27,7 +29,7 @@ from infoops import Workspace
 from infoops.cli import app as cli
 from infoops.dashboard import create_app
 from infoops.pipeline import run_coordination
-from infoops.report import briefing_html, raw_csv, write_graphml, write_parquet
+from infoops.report import briefing_html, raw_csv, write_gexf, write_graphml, write_parquet
 from infoops.report._briefing import is_web_url
 from infoops.report._exports import _csv, xml_text
 from infoops.simulate import simulate
@@ -300,10 +302,7 @@ def test_gexf_and_graphml_parse_with_xml_etree_and_networkx(cli_outputs):
     assert {d["label"] for _, d in graph.nodes(data=True)} == expected
     ElementTree.parse(cli_outputs["safe"] / "network.graphml")
     graphml = nx.read_graphml(cli_outputs["safe"] / "network.graphml")
-    # igraph writes CR as is, and XML readers read a raw CR in text as LF
-    assert {d["label"] for _, d in graphml.nodes(data=True)} == {
-        e.replace("\r\n", "\n").replace("\r", "\n") for e in expected
-    }
+    assert {d["label"] for _, d in graphml.nodes(data=True)} == expected  # a CR stays a CR
     ids = {d["account_id"] for _, d in graphml.nodes(data=True)}
     assert any(i.startswith("=") for i in ids)  # graph files are not sheets: no quote added
     for path in (
@@ -312,6 +311,35 @@ def test_gexf_and_graphml_parse_with_xml_etree_and_networkx(cli_outputs):
         cli_outputs["safe"] / "network.graphml",
     ):
         assert not NOT_XML & set(path.read_text(encoding="utf-8")), path
+
+
+def test_ids_that_differ_only_in_forbidden_characters_stay_apart_in_graph_files(tmp_path):
+    """Cleaning ids for XML must not merge accounts: a+U+0001, a+U+0002, a+NUL and a are
+    four nodes in both graph files, joined as in the workspace; a clean id is kept."""
+    con = duckdb.connect()
+    ids = ["a\x01", "a\x02", "a\x00", "a", "b\r"]
+    con.execute(
+        """CREATE TABLE campaign_accounts AS SELECT unnest($ids) AS account_id,
+                   NULL::VARCHAR AS account_name, 'C001' AS campaign_id,
+                   0.5 AS coordination_score, 'co_link' AS top_signals""",
+        {"ids": ids},
+    )
+    con.execute(
+        """CREATE TABLE fused_edges AS SELECT unnest($s) AS source, unnest($t) AS target,
+                   1.0 AS weight, 'co_link' AS signals""",
+        {"s": ids[:-1], "t": ids[1:]},
+    )
+    write_gexf(con, tmp_path / "g.gexf")
+    write_graphml(con, tmp_path / "g.graphml")
+    gexf, graphml = nx.read_gexf(tmp_path / "g.gexf"), nx.read_graphml(tmp_path / "g.graphml")
+    account = nx.get_node_attributes(graphml, "account_id")
+    chain = [xml_text(i) for i in ids]  # each id joined to the next, as in fused_edges
+    for graph, name in ((gexf, lambda n: n), (graphml, lambda n: account[n])):
+        assert graph.number_of_nodes() == 5 and graph.number_of_edges() == 4
+        ends = [n for n in graph if graph.degree(n) == 1]
+        path = [name(n).split("~")[0] for n in nx.shortest_path(graph, *ends)]
+        assert path in (chain, chain[::-1])
+    assert set(gexf) == set(account.values()) and {"a", "b\r"} <= set(gexf)
 
 
 def test_dashboard_csv_downloads_are_neutralised(loopback_client, cli_outputs):
@@ -450,3 +478,128 @@ def test_dashboard_links_only_http_urls(tmp_path):
             assert href is None or href.startswith(("http://", "https://")), (url, href)
             assert safe is None or safe.startswith(("http://", "https://")), (url, safe)
     assert result["external"][len(WEB)] is None  # javascript: shown as text
+
+
+# --- 4. The hostile fixture, as a user runs it ---------------------------------------------
+
+HOSTILE_FILE = Path(__file__).parent / "fixtures" / "hostile" / "posts.jsonl"
+ACTIVE = {"script", "iframe", "object", "embed", "foreignobject", "frame", "base", "form"}
+
+
+def _input_strings() -> set[str]:
+    """Every id, handle, display name, text, hashtag and URL the fixture holds."""
+    found: set[str] = set()
+    for line in HOSTILE_FILE.read_text(encoding="utf-8").splitlines():
+        tweet = json.loads(line)
+        for post in (tweet, tweet.get("retweeted_status") or {}):
+            user = post.get("user", {})
+            found |= {user.get("id_str"), user.get("screen_name"), user.get("name"),
+                      post.get("full_text")}  # fmt: skip
+            entities = post.get("entities", {})
+            found |= {h["text"] for h in entities.get("hashtags", [])}
+            found |= {u["expanded_url"] for u in entities.get("urls", [])}
+    return {s for s in found if s}
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory) -> Path:
+    """tests/fixtures/hostile/posts.jsonl through the CLI: ingest, coordination, report."""
+    root = tmp_path_factory.mktemp("fixture")
+    ws, out = root / "case.duckdb", root / "out"
+    for args in (["ingest", HOSTILE_FILE, "-w", ws], ["coordination", "-w", ws, "--out", out],
+                 ["report", "-w", ws, "--out", out]):  # fmt: skip
+        result = CliRunner().invoke(cli, list(map(str, args)))
+        assert result.exit_code == 0 and result.exception is None, result.output
+    return root
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of a page, to find any a post could have added."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+
+def _assert_inert(page: str) -> None:
+    """No element that runs or loads anything, no event handler, links only to the page
+    itself or to http(s), images only inline."""
+    markup = _Markup()
+    markup.feed(page)
+    assert not markup.tags & ACTIVE, markup.tags & ACTIVE
+    assert not [a for a in markup.attributes if a[0].startswith("on")]
+    for name, value in markup.attributes:
+        if name in ("href", "xlink:href", "action", "formaction"):
+            assert value.startswith(("#", "http://", "https://")), (name, value)
+        if name == "src":
+            assert value.startswith("data:image/"), value
+
+
+def test_hostile_fixture_is_read_whole_and_kept_as_written(fixture_run):
+    lines = HOSTILE_FILE.read_text(encoding="utf-8").splitlines()
+    with Workspace(fixture_run / "case.duckdb", read_only=True) as ws:
+        assert ws.sql("SELECT count(*) FROM posts").fetchall()[0][0] == len(lines)
+        names = {n for (n,) in ws.sql("SELECT display_name FROM accounts").fetchall()}
+        members = ws.sql("SELECT count(*) FROM campaign_accounts WHERE campaign_id IS NOT "
+                         "NULL").fetchall()[0][0]  # fmt: skip
+    assert {json.loads(line)["user"]["name"] for line in lines} == names  # NUL, RLO and all
+    assert members == 12  # the network is found, so its vectors reach every output
+
+
+def test_hostile_fixture_briefing_escapes_every_vector(fixture_run):
+    page = (fixture_run / "out" / "briefing.html").read_text(encoding="utf-8")
+    _assert_inert(page)
+    markup = [s for s in _input_strings() if "<" in s]
+    assert markup and not [s for s in markup if s in page]
+    assert html.escape("<script>alert(1)</script>", quote=False) in page  # shown, as text
+
+
+def test_hostile_fixture_csvs_neutralise_every_formula(fixture_run):
+    neutralised = 0
+    for path in sorted((fixture_run / "out").glob("*.csv")):
+        for row in _rows(path):
+            for cell in row:
+                assert not _is_formula(cell) and not NOT_XML & set(cell), (path.name, cell)
+                neutralised += cell[:1] == "'" and _is_formula(cell[1:])
+    assert neutralised > 100
+
+
+def test_hostile_fixture_graph_files_parse(fixture_run):
+    """Both graph files parse and hold every network account, its handle cleaned of what
+    XML forbids and otherwise whole (a CR too)."""
+    with Workspace(fixture_run / "case.duckdb", read_only=True) as ws:
+        handles = {n for (n,) in ws.sql("SELECT account_name FROM campaign_accounts "
+                                        "WHERE campaign_id IS NOT NULL").fetchall()}  # fmt: skip
+    assert sum(not h.isalnum() for h in handles) >= 6  # the vectors reach the graph
+    for name, read in (("network.gexf", nx.read_gexf), ("network.graphml", nx.read_graphml)):
+        path = fixture_run / "out" / name
+        ElementTree.parse(path)
+        graph = read(path)
+        assert graph.number_of_nodes() == 12 and graph.number_of_edges() > 0
+        assert {d["label"] for _, d in graph.nodes(data=True)} == {xml_text(h) for h in handles}
+
+
+def test_hostile_fixture_dashboard_routes_answer_and_stay_inert(fixture_run, tmp_path):
+    app = create_app(fixture_run / "case.duckdb", runs_dir=tmp_path, warm_caches=False)
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        campaign = client.get("/api/campaigns").json()["campaigns"][0]["campaign_id"]
+        members = client.get(f"/api/campaigns/{campaign}").json()["members"]
+        routes = [*ROUTES[:-1], f"/api/campaigns/{campaign}", f"/api/campaigns/{campaign}/timeline",
+                  "/api/network.bin", "/api/narratives", "/api/claims", "/api/laundering",
+                  *(f"/api/accounts/{quote(m['account_id'], safe='')}" for m in members)]  # fmt: skip
+        for route in routes:
+            answer = client.get(route)
+            assert answer.status_code == 200, (route, answer.status_code)
+            assert "content-security-policy" in answer.headers
+            if answer.headers["content-type"].startswith("application/json"):
+                answer.json()
+        assert "rigged" not in client.get("/").text  # the page is static: data comes as JSON
+        _assert_inert(client.get("/api/export/briefing.html").text)
+        for name in ("accounts.csv", "edges.csv", "evidence.csv", "campaigns.csv"):
+            exported = client.get(f"/api/export/{name}").content
+            assert exported == (fixture_run / "out" / name).read_bytes(), name

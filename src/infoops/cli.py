@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +34,7 @@ from .detectors.coordination._signals import BY_NAME
 from .errors import InfoopsError
 from .pipeline import (
     Event,
+    check_folders,
     run_actors,
     run_claims,
     run_coordination,
@@ -89,6 +92,12 @@ WorkspaceOption = Annotated[
 ]
 
 
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(hidden=True, help="Append every progress event to FILE as a JSON line."),
+]
+
+
 def _open(path: Path, read_only: bool = False) -> Workspace:
     from .workspace import Workspace
 
@@ -135,6 +144,15 @@ def _progress() -> Progress:
     )
 
 
+@contextmanager
+def _reporting(events: Path | None) -> Iterator[_Reporter]:
+    """What a command shows of its events: bars and stage lines on a terminal, and with
+    ``--events FILE`` every event as a JSON line (the dashboard's runs and the tests that
+    stop a step at a chosen moment read them)."""
+    with _progress() as progress, _EventLog(events) as log:
+        yield _Reporter(progress, log)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to read.")],
@@ -154,6 +172,7 @@ def ingest(
     platform: Annotated[
         str | None, typer.Option(help="Platform name to record for generic or CSV input.")
     ] = None,
+    events: EventsOption = None,
 ) -> None:
     """Read posts and articles into a workspace; the format of each file is detected.
 
@@ -170,11 +189,11 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if len(missing) == len(paths):  # nothing to read: make no workspace either
         _fail(f"{missing[0]}: no such file or directory")
-    with _open(workspace) as ws, _progress() as progress:
+    check_folders(paths)
+    with _open(workspace) as ws, _reporting(events) as reporter:
         report = run_ingest(
-            ws, paths, mapping=fields, platform=platform, format=format,
-            on_event=_Reporter(progress),
-        )  # fmt: skip
+            ws, paths, mapping=fields, platform=platform, format=format, on_event=reporter
+        )
     _print_ingest(report)
     if report.errors:
         raise typer.Exit(1)
@@ -392,6 +411,7 @@ def coordination(
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
     raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -420,14 +440,14 @@ def coordination(
     )
     from .campaigns import CampaignConfig
 
-    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
         report = run_coordination(
             ws,
             config,
             CampaignConfig(min_accounts=min_campaign_accounts),
             out=out_dir,
             all_edges=all_edges,
-            on_event=_Reporter(progress),
+            on_event=reporter,
             spark=spark,
         )
     _print_coordination(report, out_dir)
@@ -459,10 +479,7 @@ def run(
     ] = True,
     engine: EngineOption = "duckdb",
     spark_master: SparkMasterOption = "local[2]",
-    events: Annotated[
-        Path | None,
-        typer.Option(hidden=True, help="Append every progress event to FILE as a JSON line."),
-    ] = None,
+    events: EventsOption = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -495,11 +512,10 @@ def run(
     from .pipeline import run as run_pipeline
 
     settings = RunConfig(coordination=config, content=analyse_content, spark=spark)
-    with _progress() as progress, _EventLog(events) as log, _raw_csv(raw):
+    with _reporting(events) as reporter, _raw_csv(raw):
         result = run_pipeline(
-            paths, out_dir, workspace=workspace, config=settings,
-            on_event=_Reporter(progress, log), force=force,
-        )  # fmt: skip
+            paths, out_dir, workspace=workspace, config=settings, on_event=reporter, force=force
+        )
     _print_ingest(result.ingest)
     assert result.coordination is not None
     _print_coordination(result.coordination, out_dir)
@@ -647,6 +663,7 @@ def laundering(
     threshold: ThresholdOption = None,
     model: ModelOption = "e5",
     raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find articles that copy or translate other articles (content laundering).
 
@@ -669,9 +686,9 @@ def laundering(
 
     if model not in LAUNDERING_MODELS:
         _fail(f"unknown --model {model!r}: choose one of {', '.join(sorted(LAUNDERING_MODELS))}")
-    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
         config = LaunderingConfig(model, threshold)
-        report = run_laundering(ws, config, out_dir, on_event=_Reporter(progress))
+        report = run_laundering(ws, config, out_dir, on_event=reporter)
     _print_laundering(report, out_dir)
 
 
@@ -730,6 +747,7 @@ def narratives(
     ] = 1.0,
     min_posts: Annotated[int, typer.Option(help="Smaller narratives are left out.")] = 30,
     raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Cluster posts and articles into narratives, in any language; write narratives.csv.
 
@@ -746,8 +764,8 @@ def narratives(
     from .detectors.narratives import NarrativeConfig
 
     config = NarrativeConfig(resolution=resolution, min_posts=min_posts)
-    with _open(workspace) as ws, _raw_csv(raw):
-        result = run_narratives(ws, out_dir, config)
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_narratives(ws, out_dir, config, on_event=reporter)
     _print_narratives(result, out_dir)
 
 
@@ -764,7 +782,10 @@ def _print_statements(result: dict[str, int], out_dir: Path) -> None:
 
 @app.command()
 def statements(
-    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find who said what in articles and long posts, and where accounts conflict.
 
@@ -782,14 +803,17 @@ def statements(
         infoops ingest articles/ -w case.duckdb
         infoops statements -w case.duckdb --out results/
     """
-    with _open(workspace) as ws, _progress() as progress, _raw_csv(raw):
-        result = run_statements(ws, out_dir, on_event=_Reporter(progress))
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_statements(ws, out_dir, on_event=reporter)
     _print_statements(result, out_dir)
 
 
 @app.command()
 def integrity(
-    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Tag posts and articles that target the integrity of an election.
 
@@ -803,8 +827,8 @@ def integrity(
     Example:
         infoops integrity -w case.duckdb --out results/
     """
-    with _open(workspace) as ws, _raw_csv(raw):
-        result = run_integrity(ws, out_dir)
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_integrity(ws, out_dir, on_event=reporter)
     _print_integrity(result, out_dir)
 
 
@@ -896,6 +920,7 @@ def claims_match(
         int, typer.Option(min=1, max=50, help="Candidate claims written per text, best first.")
     ] = 3,
     raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find posts and articles that state, refute or report a known false claim; write
     claim_matches.csv.
@@ -913,8 +938,8 @@ def claims_match(
     from .detectors.claims import ClaimMatchConfig
 
     config = ClaimMatchConfig(confirm=confirm, suggest=suggest, top=top)
-    with _open(workspace) as ws, _raw_csv(raw):
-        result = run_claims(ws, out_dir, config)
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_claims(ws, out_dir, config, on_event=reporter)
     _print_claims(result, out_dir)
 
 
@@ -1000,7 +1025,10 @@ app.add_typer(actors_app, name="actors")
 
 @actors_app.command("match")
 def actors_match(
-    workspace: WorkspaceOption, out_dir: OutOption = Path("out"), raw: RawCsvOption = False
+    workspace: WorkspaceOption,
+    out_dir: OutOption = Path("out"),
+    raw: RawCsvOption = False,
+    events: EventsOption = None,
 ) -> None:
     """Find posts that link to, mention or reshare state media; write actors.csv.
 
@@ -1013,8 +1041,8 @@ def actors_match(
     Example:
         infoops actors match -w case.duckdb --out results/
     """
-    with _open(workspace) as ws, _raw_csv(raw):
-        result = run_actors(ws, out_dir)
+    with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
+        result = run_actors(ws, out_dir, on_event=reporter)
     _print_actors(result, out_dir)
 
 

@@ -469,9 +469,18 @@ def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
     for path in checked:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
+    check_folders(checked)
+    return checked
+
+
+def check_folders(paths: Iterable[Path]) -> None:
+    """A folder given as input must hold a file: an empty one (a wrong path, a copy not
+    made yet) is an error naming it, not "0 posts ingested"."""
+    from .errors import InputError
+
+    for path in paths:
         if path.is_dir() and not any(f.is_file() for f in path.rglob("*")):
             raise InputError(f"{path}: the folder holds no file to read")
-    return checked
 
 
 def check_out(out: Path, workspace: Path | None = None, force: bool = False) -> None:

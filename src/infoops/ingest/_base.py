@@ -18,8 +18,16 @@ from typing import Any
 
 import orjson
 
+from ._csv import MAX_FIELD_CHARS
 from ._records import Chunk, Problem
 from ._sources import Source
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    """CSV records of ``text`` with the readers' field limit, not the csv module's 128 KiB:
+    a first row holding a long text must not make a CSV file look like something else."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    return csv.reader(io.StringIO(text))
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Sniff:
         if self.stripped[:1] in ("{", "[", "<") or ("," not in first_line):
             return []
         try:
-            return [cell.strip() for cell in next(csv.reader(io.StringIO(self.text)), [])]
+            return [cell.strip() for cell in next(_csv_rows(self.text), [])]
         except csv.Error:
             return []
 
@@ -64,9 +72,7 @@ class Sniff:
             return False
         body = self.text.rsplit("\n", 1)[0] if len(self.head) >= 1 << 16 else self.text
         try:
-            rows = [
-                row for _, row in zip(range(6), csv.reader(io.StringIO(body)), strict=False) if row
-            ]
+            rows = [row for _, row in zip(range(6), _csv_rows(body), strict=False) if row]
         except csv.Error:
             return False
         return all(len(row) == len(header) for row in rows)
@@ -81,6 +87,14 @@ class Sniff:
             except orjson.JSONDecodeError:
                 continue
         return None
+
+    @cached_property
+    def first_record_cut(self) -> bool:
+        """Whether the first record may go on past these bytes: no line ends in them, or
+        they open JSON whose first value is not whole in them (if they were cut at all)."""
+        if "\n" not in self.stripped:
+            return True
+        return self.stripped[:1] in ("{", "[") and self.first_json is None
 
     @cached_property
     def json_keys(self) -> set[str]:

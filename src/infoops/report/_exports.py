@@ -15,6 +15,7 @@ workspace always keep the original text.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -82,6 +83,23 @@ _SQL_NUMBER = r"'^[+-]([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'"
 def xml_text(text: str) -> str:
     """``text`` with what XML 1.0 forbids taken out: NUL removed, U+FFFD for the rest."""
     return _NOT_XML.sub("\ufffd", text.replace("\x00", ""))
+
+
+def xml_ids(ids: list[str]) -> dict[str, str]:
+    """Each graph node's id as XML can hold it, and no two alike: an id without forbidden
+    characters is kept; one with them gets its ``xml_text`` form and a short hash of the
+    original, so ids that differ only in those characters (``a\\x01``, ``a\\x02``) stay
+    two nodes."""
+    found = {i: i for i in ids if xml_text(i) == i}
+    taken = set(found)
+    for raw in sorted(set(ids) - taken):
+        digest = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=4)
+        candidate = f"{xml_text(raw)}~{digest.hexdigest()}"
+        while candidate in taken:
+            candidate += "~"
+        taken.add(candidate)
+        found[raw] = candidate
+    return found
 
 
 def _sql_clean(column: str) -> str:
@@ -240,6 +258,7 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
     edges = con.sql(
         "SELECT source, target, weight, signals FROM fused_edges ORDER BY source, target"
     ).fetchall()
+    ids = xml_ids([row[0] for row in nodes])
     with open(path, "w", encoding="utf-8") as out:
         out.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -259,8 +278,8 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
             "    <nodes>\n"
         )
         for row in nodes:
-            account, name, campaign, signals = (xml_text(v) for v in (*row[:3], row[4]))
-            score = row[3]
+            name, campaign, signals = (xml_text(v) for v in (row[1], row[2], row[4]))
+            account, score = ids[row[0]], row[3]
             out.write(
                 f"      <node id={quoteattr(account)} label={quoteattr(name)}><attvalues>"
                 f'<attvalue for="campaign" value={quoteattr(campaign)}/>'
@@ -270,9 +289,7 @@ def write_gexf(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
             )
         out.write("    </nodes>\n    <edges>\n")
         for number, (raw_source, raw_target, weight, raw_signals) in enumerate(edges):
-            source, target, signals = (
-                xml_text(v or "") for v in (raw_source, raw_target, raw_signals)
-            )
+            source, target, signals = ids[raw_source], ids[raw_target], xml_text(raw_signals or "")
             out.write(
                 f'      <edge id="{number}" source={quoteattr(source)} target={quoteattr(target)}'
                 f' weight="{float(weight):g}"><attvalues>'
@@ -436,8 +453,10 @@ def _write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         "SELECT source, target, weight, coalesce(signals, '') FROM fused_edges ORDER BY 1, 2"
     ).fetchall()
     graph = igraph.Graph(n=len(nodes), edges=[(index[s], index[t]) for s, t, _, _ in edges])
-    for position, name in enumerate(("account_id", "label", "campaign_id", "coordination_score",
-                                     "top_signals")):  # fmt: skip
+    ids = xml_ids(list(index))
+    graph.vs["account_id"] = [ids[row[0]] for row in nodes]
+    for position, name in enumerate(("label", "campaign_id", "coordination_score",
+                                     "top_signals"), start=1):  # fmt: skip
         graph.vs[name] = [
             xml_text(row[position]) if isinstance(row[position], str) else row[position]
             for row in nodes
@@ -445,18 +464,40 @@ def _write_graphml(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     graph.es["weight"] = [float(w) for _, _, w, _ in edges]
     graph.es["signals"] = [xml_text(s) for *_, s in edges]
     graph.write_graphml(str(path))
+    _keep_carriage_returns(path)
     return len(nodes)
 
 
+def _keep_carriage_returns(path: Path) -> None:
+    """igraph writes a carriage return in a value as it is, which XML readers take for a
+    line feed; as a character reference it reads back as itself. (igraph ends its own
+    lines with LF only, so every CR in the file is in a value.)"""
+    with open(path, encoding="utf-8", newline="") as graphml:  # newline="": CR as it is
+        text = graphml.read()
+    if "\r" in text:
+        path.write_text(text.replace("\r", "&#13;"), encoding="utf-8", newline="")
+
+
+# Columns left out of the Parquet export: the wall-clock times of each ingest would make
+# two runs of the same input differ; the workspace keeps them (``infoops info``).
+UNREPRODUCIBLE = {"ingest_log": ("started_at", "finished_at")}
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
-    """Every table of the workspace as DIR/tables/NAME.parquet (zstd); returns the count."""
+    """Every table of the workspace as DIR/tables/NAME.parquet (zstd); returns the count.
+
+    Rows are sorted (a table made by a parallel query holds them in any order) and the
+    columns in ``UNREPRODUCIBLE`` left out: the same input gives the same bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [n for (n,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
     ).fetchall()]  # fmt: skip
     for name in names:
         target = str(folder / f"{name}.parquet").replace("'", "''")
-        con.execute(f"COPY {name} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        left_out = ", ".join(UNREPRODUCIBLE.get(name, ()))
+        columns = f"* EXCLUDE ({left_out})" if left_out else "*"
+        con.execute(f"COPY (SELECT {columns} FROM {name} ORDER BY ALL) TO '{target}' "
+                    "(FORMAT parquet, COMPRESSION zstd)")  # fmt: skip
     return len(names)
 
 

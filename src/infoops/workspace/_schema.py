@@ -192,19 +192,23 @@ TABLES = INPUT_TABLES + CACHE_TABLES + tuple(RESULTS_BY_NAME)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Bring the schema up to date, each migration in its own transaction; returns the
-    names of the migrations applied now."""
-    con.execute("CREATE TABLE IF NOT EXISTS infoops_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    applied = _applied(con)
-    done = []
-    for name, step in MIGRATIONS:
-        if name in applied:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        step(con)
-        con.execute("INSERT INTO infoops_meta VALUES (?, 'applied')", [f"migration:{name}"])
-        con.execute("COMMIT")
-        done.append(name)
+    """Bring the schema up to date in one transaction: an interrupted upgrade leaves the
+    workspace as it was. Returns the names of the migrations applied now."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS infoops_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
+        applied = _applied(con)
+        done = [name for name, _ in MIGRATIONS if name not in applied]
+        for name, step in MIGRATIONS:
+            if name in done:
+                step(con)
+                con.execute("INSERT INTO infoops_meta VALUES (?, 'applied')", [f"migration:{name}"])
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
     return done
 
 

@@ -24,6 +24,50 @@ if TYPE_CHECKING:  # loading lives in ingest, above this layer
 Output = Literal["pandas", "arrow", "polars"]
 
 
+def _connect(path: Path | None, read_only: bool, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """A connection to the file at ``path`` (in memory if None); a file that is locked or
+    not DuckDB becomes a ``WorkspaceError`` naming it."""
+    try:
+        con = duckdb.connect(
+            ":memory:" if path is None else str(path),
+            read_only=read_only,
+            config={"memory_limit": memory_limit},
+        )
+    except duckdb.IOException as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            message = "it is open in another infoops or DuckDB process; close that first"
+        raise WorkspaceError(f"{path}: cannot open workspace: {message}") from exc
+    except duckdb.Error as exc:
+        raise WorkspaceError(f"{path}: not a readable workspace ({exc})") from exc
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _create(path: Path, memory_limit: str) -> None:
+    """Make a new workspace whole or not at all: its schema is written to a hidden file
+    beside it, which then takes the workspace's name. A kill at any moment leaves no
+    workspace or an empty valid one, never a file that ``info`` rejects."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        con = _connect(partial, False, memory_limit)
+        try:
+            migrate(con)
+        finally:
+            con.close()  # checkpoints: the schema is in the file, not in a log beside it
+        try:
+            os.link(partial, path)  # never over a workspace made meanwhile by another process
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            os.replace(partial, path)
+    except WorkspaceError as exc:
+        raise WorkspaceError(str(exc).replace(str(partial), str(path))) from exc
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
 class Workspace:
     """A case's data, in one DuckDB file (or in memory)."""
 
@@ -40,20 +84,9 @@ class Workspace:
         self.path = None if memory else Path(path)  # type: ignore[arg-type]
         if read_only and self.path is not None and not self.path.exists():
             raise WorkspaceError(f"{self.path}: no such workspace; create it with 'infoops ingest'")
-        try:
-            self.con = duckdb.connect(
-                ":memory:" if memory else str(self.path),
-                read_only=read_only,
-                config={"memory_limit": memory_limit},
-            )
-        except duckdb.IOException as exc:
-            message = str(exc).splitlines()[0]
-            if "lock" in message.lower():
-                message = "it is open in another infoops or DuckDB process; close that first"
-            raise WorkspaceError(f"{self.path}: cannot open workspace: {message}") from exc
-        except duckdb.Error as exc:
-            raise WorkspaceError(f"{self.path}: not a readable workspace ({exc})") from exc
-        self.con.execute("SET enable_progress_bar = false")
+        if self.path is not None and not read_only and not self.path.exists():
+            _create(self.path, memory_limit)
+        self.con = _connect(self.path, read_only, memory_limit)
         if not read_only:
             migrate(self.con)
         elif not self._has_tables():
