@@ -113,6 +113,10 @@ def init(self, *args, **kwargs):
 
 _workspace.Workspace.__init__ = init
 from infoops.cli import app
+
+# One fresh process per kill, each loading models and the claim catalogue: minutes, so
+# the kill tests run with the slow evaluations (.ci/run runs both sets on every CI run).
+pytestmark = pytest.mark.slow
 app(sys.argv[3:], prog_name="infoops")
 """
 
