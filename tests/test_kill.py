@@ -38,6 +38,10 @@ from infoops.simulate import simulate, write_io_csv
 from infoops.workspace._schema import INPUT_TABLES, RESULT_TABLES
 from infoops.workspace._tables import has_table
 
+# One fresh process per kill, each loading models and the claim catalogue: minutes, so
+# the kill tests run with the slow evaluations (.ci/run runs both sets on every CI run).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 CLI = [sys.executable, "-m", "infoops"]
 
@@ -114,9 +118,6 @@ def init(self, *args, **kwargs):
 _workspace.Workspace.__init__ = init
 from infoops.cli import app
 
-# One fresh process per kill, each loading models and the claim catalogue: minutes, so
-# the kill tests run with the slow evaluations (.ci/run runs both sets on every CI run).
-pytestmark = pytest.mark.slow
 app(sys.argv[3:], prog_name="infoops")
 """
 
