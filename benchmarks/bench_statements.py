@@ -74,7 +74,6 @@ def main() -> None:
         f"{counts['statements']:,} statements, {counts['conflicts']:,} conflicts.",
         "- Target (issue 24): 10,000 news articles in <= 120 s on 2 cores.",
     ]
-    print("\n".join(lines))
     write_results("statements_speed", {"machine": machine(), "seconds": seconds,
                                        "articles": args.articles, **counts}, lines)  # fmt: skip
 

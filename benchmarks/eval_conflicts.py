@@ -53,7 +53,6 @@ def main() -> None:
         precision = f"{c['tp'] / found:.3f}" if found else "-"
         recall = f"{c['tp'] / true:.3f}" if true else "-"
         lines.append(f"| {group} | {c['n']} | {true} | {found} | {precision} | {recall} |")
-    print("\n".join(lines))
     write_results("eval_conflicts", {"machine": machine(),
                                      **{g: dict(c) for g, c in tally.items()}}, lines)  # fmt: skip
 

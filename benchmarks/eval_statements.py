@@ -161,7 +161,6 @@ def main() -> None:
         *table(strict, "Strict"),
         *table(lenient, "Lenient"),
     ]
-    print("\n".join(lines))
     write_results("eval_statements", {"machine": machine(),
                                       "strict": {f"{s}/{g}": c for (s, g), c in strict.items()},
                                       "lenient": {f"{s}/{g}": c for (s, g), c in lenient.items()}},

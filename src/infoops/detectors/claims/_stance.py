@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...text._negation import NEGATION_WORDS
+
 STANCES = ("asserts", "refutes", "reports")
 
 # An embedded tweet's signature ("— Name (@handle) May 3, 2020") is the author, not a source.
@@ -88,43 +90,10 @@ _ATTRIBUTION = _words(
     r"według",
 )
 _NEGATION = _words(
-    r"not",
-    r"no(?!\.?\s*\d)",
-    r"never",
-    r"nothing",
-    r"nobody",
-    r"none",
-    r"neither",
-    r"nor",
-    r"without",
-    r"\w+n[’']t",
-    r"cannot",
+    *NEGATION_WORDS,
     r"den(?:y|ies|ied|ying)",
     r"refut(?:e|es|ed|ing)",
     r"reject(?:s|ed|ing)?",
-    r"не",
-    r"нет",
-    r"ни",
-    r"никогда",
-    r"ні",
-    r"ніколи",
-    r"немає",
-    r"nicht",
-    r"kein\w*",
-    r"nie",
-    r"niemals",
-    r"ne",
-    r"pas",
-    r"jamais",
-    r"aucun\w*",
-    r"nunca",
-    r"ningun[oa]?",
-    r"ningún",
-    r"non",
-    r"mai",
-    r"não",
-    r"nigdy",
-    r"żaden",
 )
 _DEBUNK = _words(
     r"fake(?!\s+news)",

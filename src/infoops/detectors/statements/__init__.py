@@ -13,7 +13,6 @@ __getattr__, __dir__, __all__ = attach(
             "document_statements",
             "find_conflicts",
             "find_statements",
-            "statements_of",
         ],
     },
 )

@@ -87,12 +87,18 @@ _FILLERS = frozenset(
 )
 
 
+# Adverbs between a speaker and their verb ("Lavrov himself claimed"), longest first.
+_FILLER_RUN = re.compile(
+    r"(?:\s+(?:" + "|".join(sorted(_FILLERS, key=len, reverse=True)) + r"))*\s+"
+)
+_TOLD = frozenset(("told", "tells", "tell"))  # their listener stands between verb and words
+
+
 def _filler(word: str) -> bool:
     lower = word.lower()
     return lower in _FILLERS or (word.islower() and lower.endswith("ly") and len(lower) > 4)
 
 
-_CLAUSE_START = re.compile(r"^\s*(?:[,:]\s*)?(?:that|dass|que|что|що|:)\b\s*", re.IGNORECASE)
 _TRAILER_WORDS = 10  # words after a trailing "…, X said" that still close the sentence
 _MIN_WORDS = 3  # a statement shorter than this is a phrase, not a claim
 _LOOK_BACK = 300  # characters before a reporting verb that may hold its speaker
@@ -323,23 +329,19 @@ def _attributed_quote(sentence: str, quote: Span, verbs: re.Pattern) -> tuple[Fo
     speaker = noun_phrase_after(sentence, at)
     if speaker is not None:
         rest = sentence[speaker.end : speaker.end + 40]
-        skipped = re.match(r"(?:\s+(?:" + "|".join(_cues_fillers()) + r"))*\s+", rest)
+        skipped = _FILLER_RUN.match(rest)
         verb = verbs.match(sentence, speaker.end + (skipped.end() if skipped else 0))
         if verb is not None:
             return Found(speaker, verb.group(), quote, "quote"), Span(verb.start(), verb.end())
     lead = sentence[: quote.start].rstrip(' "“„«»')
     verb = _last_verb_before(lead, verbs)
-    told = verb is not None and verb.group().lower() in ("told", "tells", "tell")
+    told = verb is not None and verb.group().lower() in _TOLD
     listener = r"(?:\s+(?:the\s+)?[\w.’'-]+){0,3}" if told else ""
     if verb is not None and re.fullmatch(listener + r"[\s,:]*", lead[verb.end() :]):
         speaker = noun_phrase_before(sentence, verb.start())
         if speaker is not None:
             return Found(speaker, verb.group(), quote, "quote"), Span(verb.start(), verb.end())
     return None
-
-
-def _cues_fillers() -> list[str]:
-    return sorted(_FILLERS, key=len, reverse=True)
 
 
 def _last_verb_before(text: str, verbs: re.Pattern) -> re.Match | None:
@@ -462,8 +464,9 @@ _NEXT_CLAUSE = re.compile(r",?\s+and\s+(?:that\b|(?!that\b)[a-z]{3,}ed\b)")
 def _clip(sentence: str, start: int) -> Span | None:
     """The reported words from ``start``, up to where the speaker's next clause begins."""
     end = len(sentence)
+    quoted = quotes(sentence)
     for following in _NEXT_CLAUSE.finditer(sentence, start):
-        if not any(q.start <= following.start() < q.end for q in quotes(sentence)):
+        if not any(q.start <= following.start() < q.end for q in quoted):
             end = following.start()
             break
     return _trim(sentence, start, end)
@@ -495,7 +498,7 @@ def _complement(sentence: str, verb: re.Match, weak: bool) -> Span | None:
     """What the speaker said: after "that" when it comes within a few words (past "on
     Tuesday, in a press conference,"), else right after the verb, to the sentence end."""
     rest = sentence[verb.end() :]
-    if verb.group().lower() in ("told", "tells", "tell"):
+    if verb.group().lower() in _TOLD:
         listener = re.match(r"\s+(?:the\s+)?[\w.’'-]+(?:\s+[A-Z][\w.’'-]*){0,3}", rest)
         rest_at = verb.end() + (listener.end() if listener else 0)
     else:

@@ -115,7 +115,7 @@ def terms(text: str, lang: str | None, exclude: frozenset[str] = frozenset()) ->
     for word in _WORD.findall(text):
         lower = word.lower()
         if lower in _stopwords() or lower in exclude or lower in _HEDGES or \
-                _cues.NEGATIONS.fullmatch(lower):  # fmt: skip
+                _cues.NEGATIONS.fullmatch(lower) or _EVALUATIVE.fullmatch(lower):  # fmt: skip
             continue
         found.setdefault(stem(lower), word)
     return found

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ...text._negation import NEGATION_WORDS
+
 # Reporting verbs that take a speaker as subject, or follow a quote before the speaker
 # ("…," said Lavrov).
 _VERBS = {
@@ -362,10 +364,6 @@ NOT_NAMES = frozenset(
         "вчора",
     ]
 )
-NEGATIONS = re.compile(
-    r"(?<![\w])(?:not|no|never|nothing|nobody|none|neither|nor|without|\w+n[’']t|cannot|"
-    r"nicht|kein\w*|nie|niemals|ne|pas|jamais|aucun\w*|nunca|ningun[oa]?|ningún|"
-    r"не|нет|ни|никогда|ні|ніколи|немає|baseless|unfounded|false|fictional|fake|"
-    r"grundlos|faux|fausse|falso|falsa|ложь|фейк|неправда)(?![\w])",
-    re.IGNORECASE,
-)
+# A whole token that negates (fullmatch); words that call a statement false are
+# ``_conflicts._EVALUATIVE``.
+NEGATIONS = re.compile("|".join(NEGATION_WORDS), re.IGNORECASE)

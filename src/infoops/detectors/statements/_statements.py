@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +13,7 @@ import pyarrow as pa
 from ...workspace._tables import store_arrow
 from ._attribution import Found, Span, open_after, sentence_spans, sentence_statements
 from ._conflicts import Conflict, ConflictFinder, Said
+from ._cues import PRONOUNS
 from ._speakers import Document, describe, name_key, split_mention
 
 STATEMENT_SCHEMA = pa.schema(
@@ -133,7 +134,7 @@ def _resolve(
             return None
         return base | {"speaker_mention": "", "speaker": last[1], "speaker_role": last[2]}
     mention = found.speaker.of(sentence)
-    if mention.lower() in _PRONOUN_WORDS:
+    if mention.lower() in PRONOUNS:
         name, role = (last[1], last[2]) if recent and last[1] else ("", "")
         if not name and mention.lower() not in _FIRST_PERSON:
             name = document.person_before(before)
@@ -142,20 +143,14 @@ def _resolve(
     return base | {"speaker_mention": mention, "speaker": name or role, "speaker_role": role}
 
 
-def _pronouns() -> frozenset[str]:
-    from ._cues import PRONOUNS
-
-    return PRONOUNS
-
-
-_PRONOUN_WORDS = _pronouns()
 _FIRST_PERSON = frozenset(
     ["we", "i", "wir", "ich", "nous", "je", "nosotros", "yo", "мы", "я", "ми"]
 )
 
 
-def _sources(con: duckdb.DuckDBPyConnection, min_post_chars: int) -> list[Source]:
-    state = _state_media_domains(con)
+def _sources(
+    con: duckdb.DuckDBPyConnection, min_post_chars: int, domains: dict[str, str]
+) -> list[Source]:
     rows = con.execute(
         """SELECT 'article', article_id, coalesce(domain, source_file, ''), coalesce(url, ''),
                   published_at, lang, text
@@ -166,25 +161,23 @@ def _sources(con: duckdb.DuckDBPyConnection, min_post_chars: int) -> list[Source
            ORDER BY 1, 2""",
         [min_post_chars],
     ).fetchall()
-    return [Source(*row, state.get(row[2].lower(), "")) for row in rows]
+    return [Source(*row, domains.get(row[2].lower(), "") if row[0] == "article" else "")
+            for row in rows]  # fmt: skip
 
 
-def _state_media_domains(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def _state_media(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
+    """The registry's domains and its outlet and asset names (lower-cased), to countries."""
     from ..actors import workspace_registry
 
-    registry = workspace_registry(con).to_pylist()
-    return {r["identifier"].lower(): r["country"] for r in registry if r["kind"] == "domain"}
-
-
-def _state_media_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    from ..actors import workspace_registry
-
+    domains: dict[str, str] = {}
     names: dict[str, str] = {}
     for row in workspace_registry(con).to_pylist():
+        if row["kind"] == "domain":
+            domains[row["identifier"].lower()] = row["country"]
         for name in (row["outlet"], row["asset"]):
             if name and len(name) >= 2:
                 names.setdefault(name.lower(), row["country"])
-    return names
+    return domains, names
 
 
 def find_statements(
@@ -194,8 +187,8 @@ def find_statements(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
     """Create ``statements`` and ``statement_conflicts``; return their counts."""
-    sources = _sources(con, min_post_chars)
-    outlets = _state_media_names(con)
+    domains, outlets = _state_media(con)
+    sources = _sources(con, min_post_chars, domains)
     rows: list[dict] = []
     for done, source in enumerate(sources, 1):
         for row in document_statements(source.text, source.lang):
@@ -293,8 +286,3 @@ def _conflict_row(number: int, conflict: Conflict, rows: list[dict]) -> dict:
         "shared_words": conflict.shared,
         "actors": " / ".join(_actors(rows, conflict)),
     }
-
-
-def statements_of(texts: Iterable[tuple[str, str | None]]) -> list[list[dict]]:
-    """``document_statements`` for each (text, lang): for notebooks and evaluation."""
-    return [document_statements(text, lang) for text, lang in texts]

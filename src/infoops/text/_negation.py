@@ -1,0 +1,42 @@
+"""Words that negate what follows them, in the languages infoops reads: one list for every
+detector that asks whether a text affirms or denies something (claims' stance,
+conflicting statements). Each is a regular expression for one word."""
+
+from __future__ import annotations
+
+NEGATION_WORDS = (
+    r"not",
+    r"no(?!\.?\s*\d)",
+    r"never",
+    r"nothing",
+    r"nobody",
+    r"none",
+    r"neither",
+    r"nor",
+    r"without",
+    r"\w+n[’']t",
+    r"cannot",
+    r"не",
+    r"нет",
+    r"ни",
+    r"никогда",
+    r"ні",
+    r"ніколи",
+    r"немає",
+    r"nicht",
+    r"kein\w*",
+    r"nie",
+    r"niemals",
+    r"ne",
+    r"pas",
+    r"jamais",
+    r"aucun\w*",
+    r"nunca",
+    r"ningun[oa]?",
+    r"ningún",
+    r"non",
+    r"mai",
+    r"não",
+    r"nigdy",
+    r"żaden",
+)
