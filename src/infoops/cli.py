@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -281,6 +282,26 @@ MeaningSimilarityOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")]
+ElectionDateOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--election-date",
+        metavar="DATE",
+        help="An election day (2016-11-08): the briefing counts election-integrity tags by "
+        "week around it. Repeat for more.",
+    ),
+]
+
+
+def _election_dates(values: list[str] | None) -> tuple[date, ...]:
+    try:
+        return tuple(sorted({date.fromisoformat(v) for v in values or ()}))
+    except ValueError as error:
+        raise typer.BadParameter(
+            f"{error}: give dates as YYYY-MM-DD", param_hint="--election-date"
+        ) from None
+
+
 RawCsvOption = Annotated[
     bool,
     typer.Option(
@@ -489,6 +510,7 @@ def run(
         ),
     ] = False,
     raw: RawCsvOption = False,
+    election_date: ElectionDateOption = None,
 ) -> None:
     """Ingest sources, detect coordination and write every output to one folder.
 
@@ -511,7 +533,12 @@ def run(
     from .pipeline import RunConfig
     from .pipeline import run as run_pipeline
 
-    settings = RunConfig(coordination=config, content=analyse_content, spark=spark)
+    settings = RunConfig(
+        coordination=config,
+        content=analyse_content,
+        spark=spark,
+        election_dates=_election_dates(election_date),
+    )
     with _reporting(events) as reporter, _raw_csv(raw):
         result = run_pipeline(
             paths, out_dir, workspace=workspace, config=settings, on_event=reporter, force=force
@@ -814,21 +841,32 @@ def integrity(
     out_dir: OutOption = Path("out"),
     raw: RawCsvOption = False,
     events: EventsOption = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="model: a classifier that reads what a text asserts, with the rules that "
+            "agree as evidence; rules: the keyword rules alone.",
+        ),
+    ] = "model",
 ) -> None:
     """Tag posts and articles that target the integrity of an election.
 
     Tags: procedural (wrong when/where/how to vote), participation (suppression,
     intimidation), fraud (rigged, stolen), delegitimisation (results or
-    institutions called illegitimate); each row of integrity_tags.csv names the
-    rule and the words that matched (see docs/claims_and_integrity.md). Posts
-    that amplify state media are listed too when `infoops actors match` ran.
+    institutions called illegitimate). A classifier decides from what a text
+    asserts or urges (a report, a debunk or mockery of a claim gets no tag); each
+    row of integrity_tags.csv gives its confidence and the rules that agree, with
+    the words they matched (see docs/claims_and_integrity.md). Posts that amplify
+    state media are listed too when `infoops actors match` ran.
 
     \b
     Example:
         infoops integrity -w case.duckdb --out results/
     """
     with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
-        result = run_integrity(ws, out_dir, on_event=reporter)
+        if method not in ("model", "rules"):
+            raise typer.BadParameter("model or rules", param_hint="--method")
+        result = run_integrity(ws, out_dir, on_event=reporter, method=method)
     _print_integrity(result, out_dir)
 
 
@@ -859,6 +897,7 @@ def report(
             "--lang", metavar="LANG", help="Only posts and articles in this language; repeat."
         ),
     ] = None,
+    election_date: ElectionDateOption = None,
 ) -> None:
     """Write briefing.html/.pdf and campaigns.json: campaigns, evidence, confidence.
 
@@ -893,8 +932,11 @@ def report(
         campaigns=tuple(campaign or ()),
         langs=tuple(lang or ()),
     )
+    elections = _election_dates(election_date)
     with _open(workspace) as ws:
-        files, notes = run_report(ws, out_dir, parquet=parquet, subset=subset)
+        files, notes = run_report(
+            ws, out_dir, parquet=parquet, subset=subset, election_dates=elections
+        )
     for note in notes:
         console.print(f"[yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
     _print_files(out_dir, files)

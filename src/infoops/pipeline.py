@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -358,16 +359,19 @@ def run_claims(
 
 
 def run_integrity(
-    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore
+    ws: Workspace, out: Path | None = None, on_event: OnEvent = _ignore, method: str = "model"
 ) -> dict[str, int]:
     """Tag election-integrity content (table ``integrity_tags``; with ``out``,
-    integrity_tags.csv, which also lists posts amplifying state media when matched)."""
+    integrity_tags.csv, which also lists posts amplifying state media when matched).
+    ``method``: ``model`` (the classifier, with the rules that agree as evidence) or
+    ``rules`` (the rules alone)."""
     from .detectors.integrity import tag_election_integrity
     from .report import write_integrity
 
     on_event(Event("integrity", "started"))
     with committed(ws):
-        result = {"texts": tag_election_integrity(ws.con, _progress_of("integrity", on_event))}
+        tagged = tag_election_integrity(ws.con, _progress_of("integrity", on_event), method=method)
+        result = {"texts": tagged}
     on_event(Event("integrity", "finished", counts=dict(result)))
     return result | (write_integrity(ws.con, out) if out is not None else {})
 
@@ -433,6 +437,7 @@ def run_report(
     parquet: bool = False,
     subset: Subset | None = None,
     on_event: OnEvent = _ignore,
+    election_dates: Sequence[date] = (),
 ) -> tuple[dict[str, int], list[str]]:
     """Write campaigns.json, briefing.html/.pdf, network.graphml (and with ``parquet``
     every table); returns the files written and notes for the reader."""
@@ -447,7 +452,7 @@ def run_report(
     start("campaigns.json")
     files = write_campaigns(ws.con, out, subset)
     start("briefing")
-    files |= write_briefing(ws.con, out, notes=notes, subset=subset)
+    files |= write_briefing(ws.con, out, notes=notes, subset=subset, election_dates=election_dates)
     if graph:
         start("network.graphml")
         files["network.graphml"] = write_graphml(ws.con, out / "network.graphml", subset)
@@ -525,6 +530,7 @@ class RunConfig:
     laundering: LaunderingConfig | None = None
     content: bool = True
     spark: SparkOptions | None = None
+    election_dates: tuple[date, ...] = ()  # the briefing counts integrity tags around each
 
 
 @dataclass
@@ -602,7 +608,9 @@ def run(
             clock.lap(result, "laundering")
         else:
             on_event(Event("laundering", "skipped", "no articles"))
-        result.report, result.notes = run_report(ws, out, on_event=on_event)
+        result.report, result.notes = run_report(
+            ws, out, on_event=on_event, election_dates=config.election_dates
+        )
         clock.lap(result, "report")
     return result
 

@@ -120,6 +120,7 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             "claims": _claims(con, campaign_id, examples),
             "state_media": _state_media(con, campaign_id),
             "integrity": _integrity(con, campaign_id),
+            "integrity_examples": _integrity_examples(con, campaign_id, posts),
             "laundering": _laundering(con, campaign_id),
         }
         obj["disarm"] = _disarm(obj)
@@ -308,6 +309,23 @@ def _integrity(con, campaign_id: str) -> dict[str, int]:
     return dict(_member_rows(con, campaign_id, "t.tag, count(DISTINCT p.post_id)",
                              joins="JOIN integrity_tags t USING (text_key)",
                              tail="GROUP BY 1 ORDER BY 2 DESC, 1"))  # fmt: skip
+
+
+def _integrity_examples(con, campaign_id: str, posts: int) -> list[dict]:
+    """Per tag: posts, their share of the campaign's posts, and the post of highest
+    confidence (the rules' tags, with no confidence, by post id)."""
+    if not has_table(con, "integrity_tags"):
+        return []
+    rows = _member_rows(
+        con, campaign_id,
+        """t.tag, count(DISTINCT p.post_id),
+           arg_max(struct_pack(post_id := p.post_id, text := p.text, rule := t.rule,
+                               confidence := t.confidence),
+                   (coalesce(t.confidence, 0), p.post_id))""",
+        joins="JOIN integrity_tags t USING (text_key)", tail="GROUP BY 1 ORDER BY 2 DESC, 1",
+    )  # fmt: skip
+    return [{"tag": tag, "posts": n, "share": round(n / posts, 4) if posts else 0.0,
+             "example": dict(best)} for tag, n, best in rows]  # fmt: skip
 
 
 def _laundering(con, campaign_id: str) -> list[dict]:

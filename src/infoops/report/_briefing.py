@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -57,13 +58,21 @@ def is_web_url(value: object) -> bool:
     return isinstance(value, str) and _WEB_URL.fullmatch(value) is not None
 
 
-def briefing_html(con: duckdb.DuckDBPyConnection, subset: Subset | None = None) -> str:
-    """The briefing page for the workspace behind ``con``, or for a ``subset`` of it."""
+def briefing_html(
+    con: duckdb.DuckDBPyConnection,
+    subset: Subset | None = None,
+    election_dates: Sequence[date] = (),
+) -> str:
+    """The briefing page for the workspace behind ``con``, or for a ``subset`` of it;
+    with ``election_dates``, election-integrity tags counted by week around each."""
     with subset_views(con, subset):
-        return _render(con, subset.describe() if subset and not subset.whole else None)
+        described = subset.describe() if subset and not subset.whole else None
+        return _render(con, described, election_dates)
 
 
-def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
+def _render(
+    con: duckdb.DuckDBPyConnection, subset: str | None, election_dates: Sequence[date] = ()
+) -> str:
     from . import _charts  # here, not at the top: matplotlib would slow every start-up
 
     campaigns = campaign_objects(con)
@@ -95,6 +104,8 @@ def _render(con: duckdb.DuckDBPyConnection, subset: str | None) -> str:
         "subset": subset,
         "laundering": _laundering(con),
         "conflicts": _conflicts(con),
+        "elections": _elections(con, election_dates),
+        "weeks": ELECTION_WEEKS,
     }  # fmt: skip
     return _environment().get_template("briefing.html.j2").render(context)
 
@@ -108,13 +119,14 @@ def write_briefing(
     pdf: bool = True,
     notes: list[str] | None = None,
     subset: Subset | None = None,
+    election_dates: Sequence[date] = (),
 ) -> dict[str, int]:
     """briefing.html, and briefing.pdf of the same page when WeasyPrint's system libraries
     (Pango) are present; otherwise a note in ``notes`` says how to get them."""
     out.mkdir(parents=True, exist_ok=True)
     if notes is not None:
         notes.extend(data_limits(_coverage(con)))
-    page = briefing_html(con, subset)
+    page = briefing_html(con, subset, election_dates)
     (out / "briefing.html").write_text(page, encoding="utf-8")
     files = {"briefing.html": page.count('class="campaign"')}
     if pdf:
@@ -333,3 +345,43 @@ def _findings(campaigns: list[dict], too_little: bool = False) -> list[str]:
         findings.append(f"{_plural(n, 'campaign')} {'posts' if n == 1 else 'post'} content that "
                         "targets election integrity.")  # fmt: skip
     return findings
+
+
+ELECTION_WEEKS = tuple(range(-4, 4))  # weeks around election day: -4 is days -28 to -22
+
+
+def _elections(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> list[dict]:
+    """Per election day: posts with an election-integrity tag by week around it, for all
+    posts and per campaign (a campaign only where it has such posts in those weeks)."""
+    if not dates or not has_table(con, "integrity_tags"):
+        return []
+    campaigns = has_table(con, "campaign_accounts")
+    join = "LEFT JOIN campaign_accounts c USING (account_id)" if campaigns else ""
+    who = "c.campaign_id" if campaigns else "NULL::VARCHAR"
+    out = []
+    for day in sorted(set(dates)):
+        rows = con.execute(
+            f"""WITH tagged AS (
+                    SELECT DISTINCT p.post_id, {who} AS campaign_id,
+                           floor(date_diff('day', $day::DATE, p.created_at::DATE) / 7)::INT AS week
+                    FROM posts p JOIN integrity_tags t USING (text_key) {join}
+                    WHERE t.kind = 'post' AND p.created_at >= $day::DATE - INTERVAL 28 DAY
+                      AND p.created_at < $day::DATE + INTERVAL 28 DAY)
+                SELECT coalesce(campaign_id, ''), week, count(*) FROM tagged GROUP BY 1, 2""",
+            {"day": day},
+        ).fetchall()  # fmt: skip
+        out.append({"date": day.isoformat(), "rows": _week_rows(rows)})
+    return out
+
+
+def _week_rows(rows: list[tuple]) -> list[dict]:
+    """(campaign or '', week, posts) into a row for all posts, then one per campaign."""
+    table: dict[str, dict[int, int]] = {}
+    all_posts: dict[int, int] = {}
+    for campaign, week, n in rows:
+        table.setdefault(campaign, {})[week] = n
+        all_posts[week] = all_posts.get(week, 0) + n
+    ordered = [("all posts", all_posts)] + sorted(
+        ((c, w) for c, w in table.items() if c), key=lambda item: (-sum(item[1].values()), item[0])
+    )
+    return [{"who": who, "weeks": [w.get(k, 0) for k in ELECTION_WEEKS]} for who, w in ordered]

