@@ -158,6 +158,8 @@ def test_bad_options_are_input_errors():
         detect_coordination(ws.con, CoordinationConfig(fdr=1.5))
     with pytest.raises(InputError, match="window"):
         detect_coordination(ws.con, CoordinationConfig(windows={"co_link": -1}))
+    with pytest.raises(InputError, match="null_model must be one of degree, timing, either"):
+        detect_coordination(ws.con, CoordinationConfig(null_model="poisson"))
     assert "co_reshare" in BY_NAME
 
 

@@ -262,6 +262,16 @@ MaxObjectOption = Annotated[
 MinSharedOption = Annotated[
     int, typer.Option("--min-shared", help="Fewest distinct shared objects for an edge to count.")
 ]
+NullModelOption = Annotated[
+    str,
+    typer.Option(
+        "--null-model",
+        help="What an edge is tested against (docs/coordination.md): degree (shares more "
+        "objects than the two accounts' activity predicts), timing (posts meet other "
+        "accounts' posts more often than their local rate predicts) or either (both tests, "
+        "each at half the false-discovery rate).",
+    ),
+]
 MinLiftOption = Annotated[
     float,
     typer.Option("--min-lift", help="Fewest times above its expected count for an edge to count."),
@@ -321,6 +331,7 @@ def _coordination_config(
     min_lift: float,
     text_similarity: float,
     meaning_similarity: float,
+    null_model: str = DEFAULTS.null_model,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -341,6 +352,7 @@ def _coordination_config(
         min_lift=min_lift,
         text_similarity=text_similarity,
         meaning_similarity=meaning_similarity,
+        null_model=null_model,
     )
 
 
@@ -400,6 +412,7 @@ def coordination(
     max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
+    null_model: NullModelOption = DEFAULTS.null_model,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     min_campaign_accounts: Annotated[
@@ -437,6 +450,7 @@ def coordination(
         min_lift,
         text_similarity,
         meaning_similarity,
+        null_model,
     )
     from .campaigns import CampaignConfig
 
@@ -467,6 +481,7 @@ def run(
     max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
+    null_model: NullModelOption = DEFAULTS.null_model,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     analyse_content: Annotated[
@@ -507,6 +522,7 @@ def run(
         min_lift,
         text_similarity,
         meaning_similarity,
+        null_model,
     )
     from .pipeline import RunConfig
     from .pipeline import run as run_pipeline

@@ -224,6 +224,7 @@ def _store_settings(
     settings = {
         "signals": " ".join(f"{s.signal} ({s.window_s:g} s)" for s in signals),
         "fdr": config.fdr,
+        "null_model": config.null_model,
         "max_object_accounts": config.max_object_accounts,
         "min_shared": config.min_shared,
         "min_lift": config.min_lift,

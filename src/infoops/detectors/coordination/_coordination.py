@@ -37,6 +37,7 @@ from ._cooccurrence import (
 )
 from ._signals import BY_NAME, FAST_RESHARE, Signal
 from ._significance import benjamini_hochberg, expected_counts, poisson_p_values
+from ._timing import timing_test
 
 log = logging.getLogger("infoops")
 
@@ -127,27 +128,63 @@ def raw_pairs(
     return table
 
 
-def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:
-    """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...)."""
-    degree = dict(
-        zip(degrees.column("aid").to_pylist(), degrees.column("d").to_pylist(), strict=True)
-    )
-    all_degrees = np.asarray(degrees.column("d").to_numpy(), dtype=np.float64)
-    k = pairs.column("k").to_numpy()
-    degree_a = np.array([degree[a] for a in pairs.column("a").to_pylist()], dtype=np.float64)
-    degree_b = np.array([degree[b] for b in pairs.column("b").to_pylist()], dtype=np.float64)
-    expected = expected_counts(k, degree_a, degree_b, all_degrees)
-    p_values = poisson_p_values(k, expected)
-    n_accounts = len(all_degrees)
-    q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
-    lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
-    significant = (q_values <= config.fdr) & (k >= config.min_shared) & (lift >= config.min_lift)
+def _test_pairs(
+    pairs: pa.Table,
+    degrees: pa.Table,
+    config: CoordinationConfig,
+    timing: tuple[np.ndarray, ...] | None = None,
+) -> pa.Table:
+    """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...).
+
+    ``timing`` (expected, p, q, passed from ``_timing.timing_test``) replaces the
+    degree-corrected test (``null_model="timing"``) or joins it (``"either"``: a pair
+    kept when one passes, its columns from the timing test only when that test alone
+    kept it). Signals without a timing test use the degree null. An expectation the
+    timing test did not compute (pairs whose accounts fail it) is null.
+    """
+    results = []
+    if timing is None or config.null_model != "timing":
+        k = pairs.column("k").to_numpy()
+        expected = _degree_null(pairs, degrees)
+        p_values = poisson_p_values(k, expected)
+        n_accounts = degrees.num_rows
+        q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
+        lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
+        fdr = config.fdr if timing is None else _fdr_per_test(config)
+        passed = (q_values <= fdr) & (lift >= config.min_lift)
+        results.append((expected, p_values, q_values, passed))
+    if timing is not None:
+        results.append(timing)
+    expected, p_values, q_values, passed = results[0]
+    for other in results[1:]:
+        take = other[3] & ~passed
+        expected, p_values, q_values, passed = (
+            np.where(take, new, old)
+            for new, old in zip(other, (expected, p_values, q_values, passed), strict=True)
+        )
+    significant = passed & (pairs.column("k").to_numpy() >= config.min_shared)
     return (
-        pairs.append_column("expected", pa.array(expected))
+        pairs.append_column("expected", pa.array(expected, from_pandas=True))
         .append_column("p_value", pa.array(p_values))
         .append_column("q_value", pa.array(q_values))
         .append_column("significant", pa.array(significant))
     )
+
+
+def _fdr_per_test(config: CoordinationConfig) -> float:
+    """Each null's share of the false-discovery rate: half each when both test."""
+    return config.fdr / 2 if config.null_model == "either" else config.fdr
+
+
+def _degree_null(pairs: pa.Table, degrees: pa.Table) -> np.ndarray:
+    """Each pair's expected shared objects under the degree-corrected null."""
+    degree = dict(
+        zip(degrees.column("aid").to_pylist(), degrees.column("d").to_pylist(), strict=True)
+    )
+    all_degrees = np.asarray(degrees.column("d").to_numpy(), dtype=np.float64)
+    degree_a = np.array([degree[a] for a in pairs.column("a").to_pylist()], dtype=np.float64)
+    degree_b = np.array([degree[b] for b in pairs.column("b").to_pylist()], dtype=np.float64)
+    return expected_counts(pairs.column("k").to_numpy(), degree_a, degree_b, all_degrees)
 
 
 def _run_signal(
@@ -162,7 +199,12 @@ def _run_signal(
     if pairs.num_rows == 0:
         _drop(backend, table, signal)
         return 0, 0
-    tested = _test_pairs(pairs, backend.arrow(account_degrees_sql(table, signal)), config)
+    degrees = backend.arrow(account_degrees_sql(table, signal))
+    timing = None
+    if config.null_model != "degree":
+        fdr, window = _fdr_per_test(config), options.window_s
+        timing = timing_test(backend, table, pairs, window, fdr, config.min_shared)
+    tested = _test_pairs(pairs, degrees, config, timing)
     _store(backend, signal, table, tested, config)
     _drop(backend, table, signal)
     return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
