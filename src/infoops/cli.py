@@ -262,6 +262,14 @@ MaxObjectOption = Annotated[
 MinSharedOption = Annotated[
     int, typer.Option("--min-shared", help="Fewest distinct shared objects for an edge to count.")
 ]
+EvidenceOption = Annotated[
+    int,
+    typer.Option(
+        "--evidence-per-edge",
+        help="Post pairs kept per significant edge in evidence.csv, closest in time first "
+        "(0: every pair).",
+    ),
+]
 NullModelOption = Annotated[
     str,
     typer.Option(
@@ -332,6 +340,7 @@ def _coordination_config(
     text_similarity: float,
     meaning_similarity: float,
     null_model: str = DEFAULTS.null_model,
+    evidence_per_edge: int = 0,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -353,6 +362,7 @@ def _coordination_config(
         text_similarity=text_similarity,
         meaning_similarity=meaning_similarity,
         null_model=null_model,
+        evidence_per_edge=evidence_per_edge or None,
     )
 
 
@@ -413,6 +423,7 @@ def coordination(
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
     null_model: NullModelOption = DEFAULTS.null_model,
+    evidence_per_edge: EvidenceOption = DEFAULTS.evidence_per_edge or 0,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     min_campaign_accounts: Annotated[
@@ -451,6 +462,7 @@ def coordination(
         text_similarity,
         meaning_similarity,
         null_model,
+        evidence_per_edge,
     )
     from .campaigns import CampaignConfig
 
@@ -482,6 +494,7 @@ def run(
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
     null_model: NullModelOption = DEFAULTS.null_model,
+    evidence_per_edge: EvidenceOption = DEFAULTS.evidence_per_edge or 0,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     analyse_content: Annotated[
@@ -523,6 +536,7 @@ def run(
         text_similarity,
         meaning_similarity,
         null_model,
+        evidence_per_edge,
     )
     from .pipeline import RunConfig
     from .pipeline import run as run_pipeline

@@ -121,6 +121,17 @@ def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
     ]
 
 
+def _cap_notes(config: CoordinationConfig, signals: list[SignalSummary]) -> list[str]:
+    """Say when the per-object cap dropped objects: their pairs were never tested."""
+    return [
+        f"{s.signal}: {s.capped_objects:,} objects used by more than "
+        f"{config.max_object_accounts:,} accounts were left out of the pairing "
+        "(--max-object-accounts 0 keeps them)"
+        for s in signals
+        if s.capped_objects
+    ]
+
+
 @contextmanager
 def committed(ws: Workspace) -> Iterator[None]:
     """A stage's result tables are replaced together or not at all: an error, Ctrl-C or
@@ -205,6 +216,7 @@ def run_coordination(
         else:
             with spark_backend(ws.con, spark) as backend:
                 report.signals = detect_coordination(ws.con, config, step, backend)
+        report.notes += _cap_notes(config, report.signals)
         step("communities")
         report.campaigns = find_campaigns(ws.con, campaign_config)
         _store_settings(ws, config, campaign_config, report.signals)
@@ -225,6 +237,7 @@ def _store_settings(
         "signals": " ".join(f"{s.signal} ({s.window_s:g} s)" for s in signals),
         "fdr": config.fdr,
         "null_model": config.null_model,
+        "evidence_per_edge": config.evidence_per_edge or "all",
         "max_object_accounts": config.max_object_accounts,
         "min_shared": config.min_shared,
         "min_lift": config.min_lift,

@@ -21,7 +21,7 @@ class CoordinationConfig:
     fdr: float = 0.05
     null_model: str = "either"
     max_object_accounts: int | None = 1000
-    evidence_per_edge: int = 20
+    evidence_per_edge: int | None = None
     min_shared: int = 2
     min_lift: float = 3.0
     text_similarity: float = 0.7
@@ -42,6 +42,11 @@ class CoordinationConfig:
             )
         if self.min_lift < 1:
             raise InputError(f"min_lift must be at least 1, got {self.min_lift}")
+        if self.evidence_per_edge is not None and self.evidence_per_edge < 1:
+            raise InputError(
+                f"evidence_per_edge must be at least 1 (or None for every pair), "
+                f"got {self.evidence_per_edge}"
+            )
         if self.min_shared < 1:
             raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
         for name in ("text_similarity", "meaning_similarity"):

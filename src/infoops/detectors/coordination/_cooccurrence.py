@@ -44,8 +44,9 @@ def cooccurrences(
     options: PairOptions,
     table: str,
     prune: bool = True,
-) -> None:
-    """Materialise ``table``: co-occurring post pairs a, b, pa, pb, obj, dt.
+) -> int:
+    """Materialise ``table``: co-occurring post pairs a, b, pa, pb, obj, dt; return how
+    many objects the per-object cap (``max_object_accounts``) left out.
 
     ``a < b`` are account numbers, ``pa``/``pb`` post numbers (``pid``), ``obj`` the
     object's hash, ``dt`` the absolute time between the two posts in seconds.
@@ -54,8 +55,21 @@ def cooccurrences(
     # is the costly part and is read twice below.
     backend.materialise(f"{table}_keyed", _keyed_sql(signal))
     backend.materialise(f"{table}_events", _events_sql(table, options, prune))
+    capped = _capped_objects(backend, table, options.max_object_accounts)
     backend.drop(f"{table}_keyed")
     backend.materialise(table, _pairs_sql(table, signal, options))
+    return capped
+
+
+def _capped_objects(backend: SqlBackend, table: str, cap: int | None) -> int:
+    """Objects used by more than ``cap`` accounts: left out of the pairing, so reported."""
+    if not cap:
+        return 0
+    over = backend.arrow(
+        f"""SELECT count(*) AS n FROM (SELECT obj FROM {table}_keyed GROUP BY obj
+                                       HAVING count(DISTINCT aid) > {int(cap)})"""
+    )
+    return int(over.column("n")[0].as_py())
 
 
 def _keyed_sql(signal: Signal) -> str:

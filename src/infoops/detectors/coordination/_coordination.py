@@ -7,7 +7,8 @@ the significant ones, the post pairs behind them to workspace tables:
 - ``coordination_edges``: signal, source, target, k (distinct shared objects),
   n_evidence (post pairs), expected, p_value, q_value, significant;
 - ``coordination_evidence``: signal, source, target, post_a, post_b, dt_s
-  (at most ``evidence_per_edge`` per edge, the closest in time first);
+  (every post pair of every significant edge; at most ``evidence_per_edge`` per
+  edge, the closest in time first, when that is set);
 - ``coordinated_posts``: account, post, signal for every post behind a
   significant edge (the basis of each account's coordination score).
 """
@@ -40,6 +41,7 @@ from ._significance import benjamini_hochberg, expected_counts, poisson_p_values
 from ._timing import timing_test
 
 log = logging.getLogger("infoops")
+DEFAULT_OBJECT_CAP = CoordinationConfig().max_object_accounts
 
 
 @dataclass
@@ -49,6 +51,7 @@ class SignalSummary:
     pairs: int
     significant: int
     seconds: float
+    capped_objects: int = 0  # objects over max_object_accounts, left out of the pairing
 
 
 _TABLES_SQL = """
@@ -89,16 +92,21 @@ def detect_coordination(
         if runner not in indexed:
             build_account_index(runner)
             indexed.append(runner)
+        capped = 0
         if signal is FAST_RESHARE:
             pairs, significant = _fast_reshare(runner, config)
         else:
-            pairs, significant = _run_signal(con, runner, signal, config)
+            pairs, significant, capped = _run_signal(con, runner, signal, config)
+        seconds = time.perf_counter() - started
         summaries.append(
-            SignalSummary(
-                name, config.window(signal), pairs, significant, time.perf_counter() - started
-            )
+            SignalSummary(name, config.window(signal), pairs, significant, seconds, capped)
         )
         log.info("Coordination - %s: %d pairs, %d significant", name, pairs, significant)
+        if capped:
+            log.warning(
+                "Coordination - %s: %d objects used by more than %d accounts left out",
+                name, capped, config.max_object_accounts,
+            )  # fmt: skip
     return summaries
 
 
@@ -106,14 +114,16 @@ def raw_pairs(
     con: duckdb.DuckDBPyConnection,
     signal: str,
     window_s: float | None = None,
-    max_object_accounts: int | None = None,
+    max_object_accounts: int | None = DEFAULT_OBJECT_CAP,
     config: CoordinationConfig | None = None,
 ) -> pa.Table:
     """Every co-occurring account pair of one signal before any test (source < target).
 
     Columns: source, target, k (distinct shared objects), n_evidence (post pairs),
     posts_source, posts_target (distinct posts on each side). For comparing with
-    other tools and for inspecting what the test rejected.
+    other tools and for inspecting what the test rejected. The per-object cap is the
+    detection's default, so raw pairs are the pairs a default run tests;
+    ``max_object_accounts=None`` lifts it (what other tools' raw edge lists hold).
     """
     chosen = BY_NAME.get(signal)
     if chosen is None or chosen is FAST_RESHARE:
@@ -194,11 +204,11 @@ def _run_signal(
     options = PairOptions(config.window(signal), config.max_object_accounts)
     if signal.prepare:
         signal.prepare(con, config)
-    cooccurrences(backend, signal, options, table)
+    capped = cooccurrences(backend, signal, options, table)
     pairs = backend.arrow(pair_counts_sql(table, signal))
     if pairs.num_rows == 0:
         _drop(backend, table, signal)
-        return 0, 0
+        return 0, 0, capped
     degrees = backend.arrow(account_degrees_sql(table, signal))
     timing = None
     if config.null_model != "degree":
@@ -207,7 +217,8 @@ def _run_signal(
     tested = _test_pairs(pairs, degrees, config, timing)
     _store(backend, signal, table, tested, config)
     _drop(backend, table, signal)
-    return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+    significant = int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+    return tested.num_rows, significant, capped
 
 
 def _store(
@@ -238,14 +249,20 @@ def _store(
 
 
 def _evidence_sql(signal: Signal, table: str, config: CoordinationConfig) -> str:
-    """The post pairs behind each significant edge, the closest in time first."""
+    """The post pairs behind each significant edge: all of them, or the
+    ``evidence_per_edge`` closest in time."""
+    cap = config.evidence_per_edge
+    closest = (
+        f"QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb) <= {int(cap)}"
+        if cap
+        else ""
+    )
     return f"""SELECT '{signal.name}' AS signal, sa.account_id AS source, sb.account_id AS target,
                       pa.post_id AS post_source, pb.post_id AS post_target, e.dt AS dt_s,
                       CAST({signal.shared_sql} AS VARCHAR) AS shared,
                       CAST({signal.similarity_sql} AS DOUBLE) AS similarity
                FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
-                     QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb)
-                             <= {int(config.evidence_per_edge)}) e
+                     {closest}) e
                JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
                JOIN post_rows pa ON pa.pid = e.pa JOIN post_rows pb ON pb.pid = e.pb
                {signal.evidence_joins}"""
