@@ -436,6 +436,26 @@ def coordination(
     spark_master: SparkMasterOption = "local[2]",
     raw: RawCsvOption = False,
     events: EventsOption = None,
+    compat: Annotated[
+        str,
+        typer.Option(
+            "--compat",
+            help="coortweet: CooRTweet's rows and edges instead of the test and campaigns "
+            "(coortweet_SIGNAL_groups.csv, coortweet_SIGNAL_edges.csv; window 10 s unless "
+            "--window; docs/coordination.md).",
+        ),
+    ] = "",
+    min_participation: Annotated[
+        int, typer.Option(help="With --compat coortweet: CooRTweet's min_participation.")
+    ] = 2,
+    keep_loops: Annotated[
+        bool,
+        typer.Option(help="With --compat coortweet: keep an account's pairs with itself."),
+    ] = False,
+    edge_weight: Annotated[
+        float,
+        typer.Option(help="With --compat coortweet: weight quantile for weight_threshold."),
+    ] = 0.5,
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -450,7 +470,12 @@ def coordination(
         infoops coordination --workspace case.duckdb --out results/
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
         infoops coordination -w case.duckdb --engine spark --spark-master local[2]
+        infoops coordination -w case.duckdb --compat coortweet --signals co_reshare
     """
+    if compat:
+        options = (min_participation, not keep_loops, edge_weight)
+        _coortweet(workspace, out_dir, compat, signals, window, options, raw)
+        return
     spark = _spark_options(engine, spark_master)
     config = _coordination_config(
         signals,
@@ -477,6 +502,40 @@ def coordination(
             spark=spark,
         )
     _print_coordination(report, out_dir)
+
+
+def _coortweet(
+    workspace: Path,
+    out_dir: Path,
+    compat: str,
+    signals: str,
+    windows: list[str],
+    options: tuple[int, bool, float],
+    raw: bool,
+) -> None:
+    """``coordination --compat coortweet``: CooRTweet's semantics, written as its tables."""
+    if compat != "coortweet":
+        _fail(f"--compat expects coortweet, got {compat!r}")
+    from .detectors.coordination import BY_NAME, FAST_RESHARE, CoorTweetOptions
+    from .pipeline import run_coortweet
+
+    if signals == ",".join(DEFAULTS.signals):  # not chosen: every signal CooRTweet can run
+        usable = (n for n in DEFAULTS.signals if not BY_NAME[n].prepare)
+        signals = ",".join(n for n in usable if BY_NAME[n] is not FAST_RESHARE)
+    config = _coordination_config(  # for its reading of --signals and --window only
+        signals, windows, DEFAULTS.fdr, 0, DEFAULTS.min_shared, DEFAULTS.min_lift,
+        DEFAULTS.text_similarity, DEFAULTS.meaning_similarity,
+    )  # fmt: skip
+    participation, remove_loops, edge_weight = options
+    chosen = CoorTweetOptions(10, participation, remove_loops, edge_weight)
+    with _open(workspace) as ws, _raw_csv(raw):
+        files = run_coortweet(ws, config.signals, config.windows, chosen, out_dir)
+    table = Table(title="CooRTweet tables", title_justify="left")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for name, rows in files.items():
+        table.add_row(str(out_dir / name), f"{rows:,}")
+    console.print(table)
 
 
 @app.command()

@@ -121,6 +121,29 @@ def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
     ]
 
 
+def run_coortweet(
+    ws: Workspace, signals: tuple[str, ...], windows: dict[str, float], options, out: Path
+) -> dict[str, int]:
+    """CooRTweet's rows and edges for each signal, written to ``out``
+    (docs/coordination.md, "CooRTweet's semantics"); returns rows per file.
+
+    ``options`` is a ``CoorTweetOptions``; ``windows`` overrides its window per signal.
+    """
+    from dataclasses import replace
+
+    from .detectors.coordination import coortweet_edges, coortweet_groups
+    from .report import write_coortweet
+
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, int] = {}
+    for name in signals:
+        chosen = replace(options, time_window=windows.get(name, options.time_window))
+        groups = coortweet_groups(ws.con, name, chosen)
+        edges = coortweet_edges(ws.con, groups, chosen.edge_weight)
+        files |= write_coortweet(ws.con, out, name, groups, edges)
+    return files
+
+
 def _cap_notes(config: CoordinationConfig, signals: list[SignalSummary]) -> list[str]:
     """Say when the per-object cap dropped objects: their pairs were never tested."""
     return [

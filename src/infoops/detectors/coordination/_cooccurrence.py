@@ -237,8 +237,7 @@ def timing_accounts_sql(table: str, window_s: float) -> str:
     frame = f"ORDER BY ts RANGE BETWEEN {wide} PRECEDING AND {wide} FOLLOWING"
     return f"""
     WITH around AS (
-        SELECT aid, count(*) OVER (PARTITION BY obj {frame})
-                    - count(*) OVER (PARTITION BY obj, aid {frame}) AS others
+        SELECT aid, count(*) OVER (PARTITION BY obj {frame}) - 1 AS others
         FROM {table}_events
     ), expected AS (
         SELECT aid, sum(1 - exp(-others * {(2 * h + 1) / (2 * wide + 1)})) AS expected

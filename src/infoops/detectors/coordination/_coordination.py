@@ -138,40 +138,36 @@ def raw_pairs(
     return table
 
 
+TimingTest = Callable[[np.ndarray | None], tuple[np.ndarray, ...]]
+
+
 def _test_pairs(
     pairs: pa.Table,
     degrees: pa.Table,
     config: CoordinationConfig,
-    timing: tuple[np.ndarray, ...] | None = None,
+    timing: TimingTest | None = None,
 ) -> pa.Table:
     """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...).
 
-    ``timing`` (expected, p, q, passed from ``_timing.timing_test``) replaces the
-    degree-corrected test (``null_model="timing"``) or joins it (``"either"``: a pair
-    kept when one passes, its columns from the timing test only when that test alone
-    kept it). Signals without a timing test use the degree null. An expectation the
-    timing test did not compute (pairs whose accounts fail it) is null.
+    ``timing`` runs the timing test (``_timing.timing_test``; it gets the pairs the
+    degree test already kept, or None, and returns expected, p, q, passed). It
+    replaces the degree-corrected test (``null_model="timing"``) or joins it
+    (``"either"``: a pair kept when one passes, its columns from the timing test only
+    when that test alone kept it). Signals without a timing test use the degree
+    null. An expectation the timing test did not compute is null.
     """
-    results = []
-    if timing is None or config.null_model != "timing":
-        k = pairs.column("k").to_numpy()
-        expected = _degree_null(pairs, degrees)
-        p_values = poisson_p_values(k, expected)
-        n_accounts = degrees.num_rows
-        q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
-        lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
+    if timing is not None and config.null_model == "timing":
+        expected, p_values, q_values, passed = timing(None)
+    else:
         fdr = config.fdr if timing is None else _fdr_per_test(config)
-        passed = (q_values <= fdr) & (lift >= config.min_lift)
-        results.append((expected, p_values, q_values, passed))
-    if timing is not None:
-        results.append(timing)
-    expected, p_values, q_values, passed = results[0]
-    for other in results[1:]:
-        take = other[3] & ~passed
-        expected, p_values, q_values, passed = (
-            np.where(take, new, old)
-            for new, old in zip(other, (expected, p_values, q_values, passed), strict=True)
-        )
+        expected, p_values, q_values, passed = _degree_test(pairs, degrees, config, fdr)
+        if timing is not None:
+            other = timing(passed)
+            take = other[3] & ~passed
+            expected, p_values, q_values, passed = (
+                np.where(take, new, old)
+                for new, old in zip(other, (expected, p_values, q_values, passed), strict=True)
+            )
     significant = passed & (pairs.column("k").to_numpy() >= config.min_shared)
     return (
         pairs.append_column("expected", pa.array(expected, from_pandas=True))
@@ -179,6 +175,19 @@ def _test_pairs(
         .append_column("q_value", pa.array(q_values))
         .append_column("significant", pa.array(significant))
     )
+
+
+def _degree_test(
+    pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig, fdr: float
+) -> tuple[np.ndarray, ...]:
+    """Expected, p, q and passed under the degree-corrected null."""
+    k = pairs.column("k").to_numpy()
+    expected = _degree_null(pairs, degrees)
+    p_values = poisson_p_values(k, expected)
+    n_accounts = degrees.num_rows
+    q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
+    lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
+    return expected, p_values, q_values, (q_values <= fdr) & (lift >= config.min_lift)
 
 
 def _fdr_per_test(config: CoordinationConfig) -> float:
@@ -213,7 +222,10 @@ def _run_signal(
     timing = None
     if config.null_model != "degree":
         fdr, window = _fdr_per_test(config), options.window_s
-        timing = timing_test(backend, table, pairs, window, fdr, config.min_shared)
+
+        def timing(settled: np.ndarray | None) -> tuple[np.ndarray, ...]:
+            return timing_test(backend, table, pairs, window, fdr, config.min_shared, settled)
+
     tested = _test_pairs(pairs, degrees, config, timing)
     _store(backend, signal, table, tested, config)
     _drop(backend, table, signal)

@@ -40,15 +40,19 @@ def timing_test(
     window_s: float,
     fdr: float,
     min_shared: int,
+    settled: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Expected, p_value, q_value and passed for each row of ``pairs`` (a, b, k,
-    posts_a, posts_b, sorted by a, b) under the timing null."""
+    posts_a, posts_b, sorted by a, b) under the timing null. Pairs marked in
+    ``settled`` (kept by another test) skip step 2 and do not pass here."""
     p_account, q_account = _account_tests(backend.arrow(timing_accounts_sql(table, window_s)))
     a = pairs.column("a").to_numpy()
     b = pairs.column("b").to_numpy()
     p_values = np.maximum(_lookup(p_account, a), _lookup(p_account, b))
     q_values = np.maximum(_lookup(q_account, a), _lookup(q_account, b))
     candidate = (q_values <= fdr) & (pairs.column("k").to_numpy() >= min_shared)
+    if settled is not None:
+        candidate &= ~settled
     expected = np.full(pairs.num_rows, np.nan)
     passed = np.zeros(pairs.num_rows, dtype=bool)
     if candidate.any():
