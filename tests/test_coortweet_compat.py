@@ -3,13 +3,19 @@
 CooRTweet's own tests assert that ``detect_groups`` on its simulator's input returns
 exactly the simulator's coordinated rows; the same holds here for every set of its
 grid. Its filters (pre- and re-filter by participation, loops) and its edge columns
-are checked on hand-made shares with known answers.
+are checked on hand-made shares with known answers, and the rows and edges equal
+CooRTweet's own output on a slice of its bundled German election data
+(tests/fixtures/coortweet/README.md).
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from builders import Posts
 from typer.testing import CliRunner
@@ -21,8 +27,9 @@ from infoops.detectors.coordination import (
     coortweet_edges,
     coortweet_groups,
 )
+from infoops.detectors.coordination._compat import EDGE_COLUMNS
 from infoops.errors import InputError
-from infoops.simulate import coortweet_grid, simulate_coortweet
+from infoops.simulate import POSTS_SCHEMA, coortweet_grid, simulate_coortweet
 
 
 def _simulated_pairs(posts, coordinated) -> set[frozenset]:
@@ -123,3 +130,70 @@ def test_cli_writes_coortweet_files(shares, tmp_path):
         assert len(list(csv.DictReader(f))) == 3
     bad = CliRunner().invoke(app, ["coordination", "-w", str(path), "--compat", "peer"])
     assert bad.exit_code == 1 and "--compat expects coortweet" in bad.output
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coortweet"
+
+
+def _german_posts() -> pa.Table:
+    """CooRTweet's input rows (one per post and object) as posts whose URLs are the objects."""
+    with open(FIXTURES / "german_urls_4days.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    posts: dict[str, dict] = {}
+    for row in rows:
+        post = posts.setdefault(row["content_id"], {**row, "urls": []})
+        post["urls"].append(row["object_id"])
+    n = len(posts)
+    columns = {
+        "platform": ["twitter"] * n,
+        "post_id": list(posts),
+        "account_id": [p["account_id"] for p in posts.values()],
+        "account_name": [p["account_id"] for p in posts.values()],
+        "created_at": [
+            datetime.fromtimestamp(int(p["timestamp_share"]), UTC).replace(tzinfo=None)
+            for p in posts.values()
+        ],  # fmt: skip
+        "text": [""] * n,
+        "lang": ["de"] * n,
+        "post_type": ["post"] * n,
+        "urls": [p["urls"] for p in posts.values()],
+        "hashtags": [[] for _ in range(n)],
+        "mentions": [[] for _ in range(n)],
+    }
+    for name in ("reshare_of_post", "reshare_of_account", "reply_to", "reply_to_account",
+                 "quote_of"):  # fmt: skip
+        columns[name] = [None] * n
+    return pa.table(columns, schema=POSTS_SCHEMA)
+
+
+def _as_rows(table: list[dict]) -> Counter:
+    """Group rows as a multiset; the two shares of a pair in either order (ties in time)."""
+    return Counter(
+        (str(r["object_id"]), frozenset({(str(r["content_id"]), str(r["account_id"])),
+                                         (str(r["content_id_y"]), str(r["account_id_y"]))}),
+         float(r["time_delta"]))
+        for r in table
+    )  # fmt: skip
+
+
+def _as_edges(table: list[dict]) -> dict:
+    """Edges by unordered account pair (igraph orders an edge's ends by vertex number)."""
+    columns = EDGE_COLUMNS[2:]
+    return {frozenset({r["from"], r["to"]}): tuple(round(float(r[c]), 9) for c in columns)
+            for r in table}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("window", "participation", "loops", "suffix"),
+    [(60, 2, True, "60s_min2"), (10, 1, False, "10s_min1_loops")],
+)
+def test_equals_coortweets_own_output_on_its_german_data(window, participation, loops, suffix):
+    with Workspace(memory=True) as ws:
+        ws.ingest_table(_german_posts(), "german_elections")
+        options = CoorTweetOptions(window, participation, remove_loops=loops)
+        groups = coortweet_groups(ws.con, "co_link", options)
+        edges = coortweet_edges(ws.con, groups, options.edge_weight)
+    with open(FIXTURES / f"groups_{suffix}.csv", newline="") as f:
+        assert _as_rows(groups.to_pylist()) == _as_rows(list(csv.DictReader(f)))
+    with open(FIXTURES / f"edges_{suffix}.csv", newline="") as f:
+        assert _as_edges(edges.to_pylist()) == _as_edges(list(csv.DictReader(f)))

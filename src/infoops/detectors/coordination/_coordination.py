@@ -104,7 +104,7 @@ def detect_coordination(
         log.info("Coordination - %s: %d pairs, %d significant", name, pairs, significant)
         if capped:
             log.warning(
-                "Coordination - %s: %d objects used by more than %d accounts left out",
+                "Coordination - %s: %d object(s) used by more than %d accounts left out",
                 name, capped, config.max_object_accounts,
             )  # fmt: skip
     return summaries
