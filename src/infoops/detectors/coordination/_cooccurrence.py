@@ -183,6 +183,11 @@ def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
     """
 
 
+# Sums of many floats differ in their last bits with the order an engine adds them in;
+# rounded, DuckDB and Spark give the same expectations and so the same edges.
+_DIGITS = 9
+
+
 def timing_expectation_sql(table: str, pairs: str, window_s: float) -> str:
     """Per pair of ``pairs`` (a, b): each side's posts expected to land within the window
     of the other side's posts on the same object, were each account's posting times
@@ -211,8 +216,8 @@ def timing_expectation_sql(table: str, pairs: str, window_s: float) -> str:
         JOIN ao y ON y.aid = rate.b AND y.obj = x.obj
         JOIN life ON life.obj = x.obj
     )
-    SELECT a, b, sum(na * (1 - exp(-nb * r))) AS expected_a,
-           sum(nb * (1 - exp(-na * r))) AS expected_b
+    SELECT a, b, round(sum(na * (1 - exp(-nb * r))), {_DIGITS}) AS expected_a,
+           round(sum(nb * (1 - exp(-na * r))), {_DIGITS}) AS expected_b
     FROM terms GROUP BY a, b ORDER BY a, b
     """
 
@@ -240,7 +245,8 @@ def timing_accounts_sql(table: str, window_s: float) -> str:
         SELECT aid, count(*) OVER (PARTITION BY obj {frame}) - 1 AS others
         FROM {table}_events
     ), expected AS (
-        SELECT aid, sum(1 - exp(-others * {(2 * h + 1) / (2 * wide + 1)})) AS expected
+        SELECT aid, round(sum(1 - exp(-others * {(2 * h + 1) / (2 * wide + 1)})), {_DIGITS})
+               AS expected
         FROM around GROUP BY aid
     ), met AS (
         SELECT aid, count(DISTINCT pid) AS met
