@@ -54,9 +54,17 @@ def cooccurrences(
     # Events are materialised once: the signal's query (text normalisation, unnesting)
     # is the costly part and is read twice below.
     backend.materialise(f"{table}_keyed", _keyed_sql(signal))
+    capped = 0
+    if prune or options.max_object_accounts:
+        # accounts per object, counted once: for the pruning and for the cap's report
+        backend.materialise(
+            f"{table}_objects",
+            f"""SELECT obj, count(*) AS n FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
+                GROUP BY obj HAVING count(*) >= 2""",
+        )
+        capped = _capped_objects(backend, table, options.max_object_accounts)
     backend.materialise(f"{table}_events", _events_sql(table, options, prune))
-    capped = _capped_objects(backend, table, options.max_object_accounts)
-    backend.drop(f"{table}_keyed")
+    backend.drop(f"{table}_keyed", f"{table}_objects")
     backend.materialise(table, _pairs_sql(table, signal, options))
     return capped
 
@@ -65,10 +73,7 @@ def _capped_objects(backend: SqlBackend, table: str, cap: int | None) -> int:
     """Objects used by more than ``cap`` accounts: left out of the pairing, so reported."""
     if not cap:
         return 0
-    over = backend.arrow(
-        f"""SELECT count(*) AS n FROM (SELECT obj FROM {table}_keyed GROUP BY obj
-                                       HAVING count(DISTINCT aid) > {int(cap)})"""
-    )
+    over = backend.arrow(f"SELECT count(*) AS n FROM {table}_objects WHERE n > {int(cap)}")
     return int(over.column("n")[0].as_py())
 
 
@@ -87,10 +92,9 @@ def _events_sql(table: str, options: PairOptions, prune: bool) -> str:
     """
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
-    cap_sql = f"AND count(*) <= {int(cap)}" if cap else ""
     if prune or cap:
-        accounts_per_object = f"""SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
-                                  GROUP BY obj HAVING count(*) >= 2 {cap_sql}"""
+        cap_sql = f"WHERE n <= {int(cap)}" if cap else ""
+        accounts_per_object = f"SELECT obj FROM {table}_objects {cap_sql}"
     else:  # cheaper: an object with a single event cannot pair
         accounts_per_object = f"SELECT obj FROM {table}_keyed GROUP BY obj HAVING count(*) >= 2"
     return f"""SELECT k.*, floor(k.ts / {width})::BIGINT AS bucket
