@@ -1,7 +1,11 @@
 """Coordination speed on the real IRA archive, beside coordination-network-toolkit, same run.
 
-Run: python benchmarks/bench_coordination.py [--window 60]
+Run: python benchmarks/bench_coordination.py [--window 60] [--before REV]
 Writes benchmarks/results/coordination.{json,md}.
+
+With ``--before REV``, the code of that revision (``git archive``) runs the same
+steps in alternation with this checkout, so a change is measured before and after
+in one run on the same machine.
 
 Both tools get the same 1,312,174 tweets (infoops ingests the original CSV; the
 peer gets the workspace's posts in its CSV layout, with the same normalised URLs
@@ -14,7 +18,9 @@ computing for both; ratios are peer time / infoops time.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +28,7 @@ import time
 from pathlib import Path
 
 from _common import (
+    ROOT,
     compute_seconds,
     machine,
     median_run,
@@ -59,6 +66,16 @@ with Workspace(sys.argv[1]) as ws:
     print(table.num_rows, time.perf_counter() - started)
 """
 
+FULL = """
+import sys, time
+from infoops import Workspace
+from infoops.pipeline import run_coordination
+with Workspace(sys.argv[1]) as ws:
+    started = time.perf_counter()
+    run_coordination(ws)
+    print(time.perf_counter() - started)
+"""
+
 INGEST = """
 import sys
 from infoops import Workspace
@@ -79,6 +96,7 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="runs of each pair step (median reported)"
     )
+    parser.add_argument("--before", help="a revision whose code runs the same steps alongside")
     args = parser.parse_args()
     source = require_shared("ira/tweets.csv.gz")
     peer = shutil.which("compute_networks")
@@ -86,7 +104,12 @@ def main() -> None:
         sys.exit("install the peer: pip install coordination-network-toolkit==1.5.2")
     work = Path(tempfile.mkdtemp(prefix="infoops-coord-"))
     results: dict = {"machine": machine(), "window_s": args.window, "load": {}, "pairs": {}}
+    results["load_average"] = os.getloadavg()
     try:
+        codes = {"after": ROOT / "src"}
+        if args.before:
+            codes = {"before": _extract(args.before, work), **codes}
+            results["before"] = args.before
         ws_path = work / "ws.duckdb"
         results["load"]["infoops ingest"] = timed(
             [sys.executable, "-c", INGEST, str(ws_path), str(source)]
@@ -97,27 +120,51 @@ def main() -> None:
             [peer, db, "preprocess", "--format", "csv", str(work / "peer.csv")]
         )
         for peer_name, ours in PAIRS.items():
-            results["pairs"][peer_name] = _pair_step(ws_path, db, peer_name, ours, args)
-        full = subprocess.run(
-            [sys.executable, "-c", "import sys,time\nfrom infoops import Workspace\n"
-             "from infoops.pipeline import run_coordination\nt=time.perf_counter()\n"
-             "ws=Workspace(sys.argv[1]); run_coordination(ws); print(time.perf_counter()-t)",
-             str(ws_path)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        results["infoops_full_detection_s"] = round(float(full.stdout.split()[-1]), 1)
+            results["pairs"][peer_name] = _pair_step(ws_path, db, peer_name, ours, args, codes)
+        results["full_detection_runs_s"] = _full_detection(ws_path, codes, args.repeats)
+        results["infoops_full_detection_s"] = statistics.median(
+            results["full_detection_runs_s"]["after"]
+        )
+        results["load_average_end"] = os.getloadavg()
         write_results("coordination", results, _report(results))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _pair_step(ws_path: Path, db: str, peer_name: str, ours: str, args) -> dict:
+def _extract(revision: str, work: Path) -> Path:
+    """The ``src`` folder of ``revision``, unpacked under ``work``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src"], capture_output=True, check=True
+    ).stdout
+    (work / "before").mkdir()
+    subprocess.run(["tar", "-x", "-C", str(work / "before")], input=archive, check=True)
+    return work / "before" / "src"
+
+
+def _full_detection(ws_path: Path, codes: dict[str, Path], repeats: int) -> dict:
+    """Seconds of the whole coordination step (all default signals, the tests, Leiden),
+    each code in turn, ``repeats`` times."""
+    runs: dict[str, list[float]] = {name: [] for name in codes}
+    for _ in range(repeats):
+        for name, src in codes.items():
+            run = timed([sys.executable, "-c", FULL, str(ws_path)], env={"PYTHONPATH": str(src)})
+            runs[name].append(round(compute_seconds(run), 2))
+    return runs
+
+
+def _pair_step(
+    ws_path: Path, db: str, peer_name: str, ours: str, args, codes: dict[str, Path]
+) -> dict:
     """One pair step, each tool ``args.repeats`` times in alternation (fresh processes);
-    medians of the compute calls, every run kept."""
+    medians of the compute calls, every run kept (``before``: the other revision's)."""
     window = str(args.window)
-    runs, peer_runs = [], []
+    runs, peer_runs, before_runs = [], [], []
     for _ in range(args.repeats):
-        runs.append(timed([sys.executable, "-c", SIGNAL, str(ws_path), ours, window]))
+        if "before" in codes:
+            before_runs.append(timed([sys.executable, "-c", SIGNAL, str(ws_path), ours, window],
+                                     env={"PYTHONPATH": str(codes["before"])}))  # fmt: skip
+        runs.append(timed([sys.executable, "-c", SIGNAL, str(ws_path), ours, window],
+                          env={"PYTHONPATH": str(codes["after"])}))  # fmt: skip
         fresh = f"{db}.run"  # the peer keeps tables it builds in its database: start anew
         shutil.copyfile(db, fresh)
         peer_runs.append(timed([sys.executable, "-c", PEER, fresh, peer_name, window]))
@@ -135,6 +182,7 @@ def _pair_step(ws_path: Path, db: str, peer_name: str, ours: str, args) -> dict:
         "pairs": int(run["stdout"].split()[0]),
         "ratio_compute": round(compute_peer / max(compute_ours, 1e-9), 1),
         "ratio_wall": round(peer_run["seconds"] / max(run["seconds"], 1e-9), 1),
+        "before_runs_s": [round(compute_seconds(r), 3) for r in before_runs],
     }
 
 
@@ -167,12 +215,34 @@ def _report(results: dict) -> list[str]:
     lines += [
         "",
         f"infoops full detection (all default signals, tests, communities): "
-        f"{results['infoops_full_detection_s']} s",
+        f"{results['infoops_full_detection_s']} s (median of {results['full_detection_runs_s']})",
+        f"load average at start {results['load_average']}, at end {results['load_average_end']}",
         "",
         "Pair steps: seconds of the compute call alone, each tool in its own fresh process "
         "(peak memory of that process), the median of the runs listed above (the two tools "
         "alternate); the wall ratio adds interpreter start-up and imports.",
     ]
+    if "before" in results:
+        lines += _before_after(results)
+    return lines
+
+
+def _before_after(results: dict) -> list[str]:
+    """This checkout against ``--before``, medians of runs in alternation."""
+    lines = [
+        "",
+        f"## This checkout against {results['before']} (same run, alternating)",
+        "",
+        "| step | before s | after s | after / before |",
+        "|---|---:|---:|---:|",
+    ]
+    steps = {f"{n} ({r['infoops_signal']})": (r["before_runs_s"], r["infoops_runs_s"])
+             for n, r in results["pairs"].items()}  # fmt: skip
+    full = results["full_detection_runs_s"]
+    steps["full detection"] = (full["before"], full["after"])
+    for name, (before, after) in steps.items():
+        b, a = statistics.median(before), statistics.median(after)
+        lines.append(f"| {name} | {b:.3f} {before} | {a:.3f} {after} | {a / b:.2f} |")
     return lines
 
 

@@ -158,6 +158,8 @@ def test_bad_options_are_input_errors():
         detect_coordination(ws.con, CoordinationConfig(fdr=1.5))
     with pytest.raises(InputError, match="window"):
         detect_coordination(ws.con, CoordinationConfig(windows={"co_link": -1}))
+    with pytest.raises(InputError, match="null_model must be one of degree, timing, either"):
+        detect_coordination(ws.con, CoordinationConfig(null_model="poisson"))
     assert "co_reshare" in BY_NAME
 
 
@@ -194,3 +196,37 @@ def test_minute_resolution_data_gets_a_window_note(tmp_path):
     seconds.add("a", 1, retweet_of="x")
     seconds.add("b", 5, retweet_of="x")
     assert run_coordination(seconds.workspace(tmp_path)).notes == []
+
+
+def test_evidence_holds_every_post_pair_unless_capped(tmp_path):
+    """A pair that co-reshared 30 posts has 30 evidence rows; a cap keeps the closest."""
+    posts = Posts()
+    for n in range(30):
+        at = n * 3600.0
+        posts.add("a", at, retweet_of=f"x{n}")
+        posts.add("b", at + 5 + n % 7, retweet_of=f"x{n}")
+    for other in range(20):  # background, so the pair stands out
+        posts.add(f"o{other}", other * 7200.0 + 1800, retweet_of=f"y{other}")
+    ws = posts.workspace(tmp_path)
+    config = CoordinationConfig(signals=("co_reshare",))
+    detect_coordination(ws.con, config)
+    n_evidence = ws.sql("SELECT n_evidence FROM coordination_edges WHERE significant").fetchall()
+    rows = ws.sql("SELECT count(*) FROM coordination_evidence").fetchall()[0][0]
+    assert n_evidence == [(30,)] and rows == 30
+    detect_coordination(ws.con, CoordinationConfig(signals=("co_reshare",), evidence_per_edge=3))
+    closest = ws.sql("SELECT dt_s FROM coordination_evidence ORDER BY dt_s").fetchall()
+    assert closest == [(5.0,), (5.0,), (5.0,)]
+    with pytest.raises(InputError, match="evidence_per_edge must be at least 1"):
+        detect_coordination(ws.con, CoordinationConfig(evidence_per_edge=0))
+
+
+def test_objects_over_the_cap_are_reported(planted):
+    ws, _ = planted
+    report = run_coordination(ws, CoordinationConfig(max_object_accounts=5))
+    capped = {s.signal: s.capped_objects for s in report.signals}
+    assert capped["co_reshare"] > 0 and capped["fast_reshare"] == 0
+    assert any(
+        note.startswith(f"co_reshare: {capped['co_reshare']:,} objects used by more than 5 ")
+        for note in report.notes
+    )
+    assert not any("objects used by more" in n for n in run_coordination(ws).notes)

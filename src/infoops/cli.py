@@ -263,6 +263,24 @@ MaxObjectOption = Annotated[
 MinSharedOption = Annotated[
     int, typer.Option("--min-shared", help="Fewest distinct shared objects for an edge to count.")
 ]
+EvidenceOption = Annotated[
+    int,
+    typer.Option(
+        "--evidence-per-edge",
+        help="Post pairs kept per significant edge in evidence.csv, closest in time first "
+        "(0: every pair).",
+    ),
+]
+NullModelOption = Annotated[
+    str,
+    typer.Option(
+        "--null-model",
+        help="What an edge is tested against (docs/coordination.md): degree (shares more "
+        "objects than the two accounts' activity predicts), timing (posts meet other "
+        "accounts' posts more often than their local rate predicts) or either (both tests, "
+        "each at half the false-discovery rate).",
+    ),
+]
 MinLiftOption = Annotated[
     float,
     typer.Option("--min-lift", help="Fewest times above its expected count for an edge to count."),
@@ -342,6 +360,8 @@ def _coordination_config(
     min_lift: float,
     text_similarity: float,
     meaning_similarity: float,
+    null_model: str = DEFAULTS.null_model,
+    evidence_per_edge: int = 0,
 ) -> CoordinationConfig:
     names = tuple(name.strip() for name in signals.split(",") if name.strip())
     parsed: dict[str, float] = {}
@@ -362,6 +382,8 @@ def _coordination_config(
         min_lift=min_lift,
         text_similarity=text_similarity,
         meaning_similarity=meaning_similarity,
+        null_model=null_model,
+        evidence_per_edge=evidence_per_edge or None,
     )
 
 
@@ -421,6 +443,8 @@ def coordination(
     max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
+    null_model: NullModelOption = DEFAULTS.null_model,
+    evidence_per_edge: EvidenceOption = DEFAULTS.evidence_per_edge or 0,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     min_campaign_accounts: Annotated[
@@ -433,6 +457,26 @@ def coordination(
     spark_master: SparkMasterOption = "local[2]",
     raw: RawCsvOption = False,
     events: EventsOption = None,
+    compat: Annotated[
+        str,
+        typer.Option(
+            "--compat",
+            help="coortweet: CooRTweet's rows and edges instead of the test and campaigns "
+            "(coortweet_SIGNAL_groups.csv, coortweet_SIGNAL_edges.csv; window 10 s unless "
+            "--window; docs/coordination.md).",
+        ),
+    ] = "",
+    min_participation: Annotated[
+        int, typer.Option(help="With --compat coortweet: CooRTweet's min_participation.")
+    ] = 2,
+    keep_loops: Annotated[
+        bool,
+        typer.Option(help="With --compat coortweet: keep an account's pairs with itself."),
+    ] = False,
+    edge_weight: Annotated[
+        float,
+        typer.Option(help="With --compat coortweet: weight quantile for weight_threshold."),
+    ] = 0.5,
 ) -> None:
     """Find accounts that act together more than chance allows, and their campaigns.
 
@@ -447,7 +491,12 @@ def coordination(
         infoops coordination --workspace case.duckdb --out results/
         infoops coordination -w case.duckdb --signals co_reshare,co_link --window 120
         infoops coordination -w case.duckdb --engine spark --spark-master local[2]
+        infoops coordination -w case.duckdb --compat coortweet --signals co_reshare
     """
+    if compat:
+        options = (min_participation, not keep_loops, edge_weight)
+        _coortweet(workspace, out_dir, compat, signals, window, options, raw)
+        return
     spark = _spark_options(engine, spark_master)
     config = _coordination_config(
         signals,
@@ -458,6 +507,8 @@ def coordination(
         min_lift,
         text_similarity,
         meaning_similarity,
+        null_model,
+        evidence_per_edge,
     )
     from .campaigns import CampaignConfig
 
@@ -474,6 +525,40 @@ def coordination(
     _print_coordination(report, out_dir)
 
 
+def _coortweet(
+    workspace: Path,
+    out_dir: Path,
+    compat: str,
+    signals: str,
+    windows: list[str],
+    options: tuple[int, bool, float],
+    raw: bool,
+) -> None:
+    """``coordination --compat coortweet``: CooRTweet's semantics, written as its tables."""
+    if compat != "coortweet":
+        _fail(f"--compat expects coortweet, got {compat!r}")
+    from .detectors.coordination import BY_NAME, FAST_RESHARE, CoorTweetOptions
+    from .pipeline import run_coortweet
+
+    if signals == ",".join(DEFAULTS.signals):  # not chosen: every signal CooRTweet can run
+        usable = (n for n in DEFAULTS.signals if not BY_NAME[n].prepare)
+        signals = ",".join(n for n in usable if BY_NAME[n] is not FAST_RESHARE)
+    config = _coordination_config(  # for its reading of --signals and --window only
+        signals, windows, DEFAULTS.fdr, 0, DEFAULTS.min_shared, DEFAULTS.min_lift,
+        DEFAULTS.text_similarity, DEFAULTS.meaning_similarity,
+    )  # fmt: skip
+    participation, remove_loops, edge_weight = options
+    chosen = CoorTweetOptions(10, participation, remove_loops, edge_weight)
+    with _open(workspace) as ws, _raw_csv(raw):
+        files = run_coortweet(ws, config.signals, config.windows, chosen, out_dir)
+    table = Table(title="CooRTweet tables", title_justify="left")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for name, rows in files.items():
+        table.add_row(str(out_dir / name), f"{rows:,}")
+    console.print(table)
+
+
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to read.")],
@@ -488,6 +573,8 @@ def run(
     max_object_accounts: MaxObjectOption = DEFAULTS.max_object_accounts or 0,
     min_shared: MinSharedOption = DEFAULTS.min_shared,
     min_lift: MinLiftOption = DEFAULTS.min_lift,
+    null_model: NullModelOption = DEFAULTS.null_model,
+    evidence_per_edge: EvidenceOption = DEFAULTS.evidence_per_edge or 0,
     text_similarity: TextSimilarityOption = DEFAULTS.text_similarity,
     meaning_similarity: MeaningSimilarityOption = DEFAULTS.meaning_similarity,
     analyse_content: Annotated[
@@ -529,6 +616,8 @@ def run(
         min_lift,
         text_similarity,
         meaning_similarity,
+        null_model,
+        evidence_per_edge,
     )
     from .pipeline import RunConfig
     from .pipeline import run as run_pipeline

@@ -122,6 +122,40 @@ def _window_notes(ws: Workspace, config: CoordinationConfig) -> list[str]:
     ]
 
 
+def run_coortweet(
+    ws: Workspace, signals: tuple[str, ...], windows: dict[str, float], options, out: Path
+) -> dict[str, int]:
+    """CooRTweet's rows and edges for each signal, written to ``out``
+    (docs/coordination.md, "CooRTweet's semantics"); returns rows per file.
+
+    ``options`` is a ``CoorTweetOptions``; ``windows`` overrides its window per signal.
+    """
+    from dataclasses import replace
+
+    from .detectors.coordination import coortweet_edges, coortweet_groups
+    from .report import write_coortweet
+
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, int] = {}
+    for name in signals:
+        chosen = replace(options, time_window=windows.get(name, options.time_window))
+        groups = coortweet_groups(ws.con, name, chosen)
+        edges = coortweet_edges(ws.con, groups, chosen.edge_weight)
+        files |= write_coortweet(ws.con, out, name, groups, edges)
+    return files
+
+
+def _cap_notes(config: CoordinationConfig, signals: list[SignalSummary]) -> list[str]:
+    """Say when the per-object cap dropped objects: their pairs were never tested."""
+    return [
+        f"{s.signal}: {s.capped_objects:,} objects used by more than "
+        f"{config.max_object_accounts:,} accounts were left out of the pairing "
+        "(--max-object-accounts 0 keeps them)"
+        for s in signals
+        if s.capped_objects
+    ]
+
+
 @contextmanager
 def committed(ws: Workspace) -> Iterator[None]:
     """A stage's result tables are replaced together or not at all: an error, Ctrl-C or
@@ -206,6 +240,7 @@ def run_coordination(
         else:
             with spark_backend(ws.con, spark) as backend:
                 report.signals = detect_coordination(ws.con, config, step, backend)
+        report.notes += _cap_notes(config, report.signals)
         step("communities")
         report.campaigns = find_campaigns(ws.con, campaign_config)
         _store_settings(ws, config, campaign_config, report.signals)
@@ -225,6 +260,8 @@ def _store_settings(
     settings = {
         "signals": " ".join(f"{s.signal} ({s.window_s:g} s)" for s in signals),
         "fdr": config.fdr,
+        "null_model": config.null_model,
+        "evidence_per_edge": config.evidence_per_edge or "all",
         "max_object_accounts": config.max_object_accounts,
         "min_shared": config.min_shared,
         "min_lift": config.min_lift,

@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = attach(
             "write_actors",
             "write_campaigns",
             "write_claims",
+            "write_coortweet",
             "write_gexf",
             "write_graphml",
             "write_integrity",

@@ -25,6 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import duckdb
+import pyarrow as pa
 
 from ..workspace._tables import has_table
 from ._subset import Subset, subset_views
@@ -129,6 +130,22 @@ def _csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path, params: dict | No
         )
     relation.to_csv(str(path), header=True)
     return con.sql(f"SELECT count(*) FROM ({sql})", params=params).fetchall()[0][0]
+
+
+def write_coortweet(
+    con: duckdb.DuckDBPyConnection, out: Path, signal: str, groups: pa.Table, edges: pa.Table
+) -> dict[str, int]:
+    """coortweet_SIGNAL_groups.csv and coortweet_SIGNAL_edges.csv (``--compat coortweet``);
+    returns rows per file."""
+    written = {}
+    for kind, table in (("groups", groups), ("edges", edges)):
+        name = f"coortweet_{signal}_{kind}.csv"
+        con.register("coortweet_out", table)
+        try:
+            written[name] = _csv(con, "SELECT * FROM coortweet_out", out / name)
+        finally:
+            con.unregister("coortweet_out")
+    return written
 
 
 def write_tables(

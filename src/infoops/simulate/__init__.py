@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ._coortweet import CoorSet, coortweet_grid, simulate_coortweet
 from ._organic import (
     LANGS,
     POST_TYPES,
@@ -50,7 +51,15 @@ from ._organic import (
 )
 from ._planted import KINDS, attach_targets, plan_groups, planted_posts
 
-__all__ = ["KINDS", "Simulation", "simulate", "write_io_csv"]
+__all__ = [
+    "KINDS",
+    "CoorSet",
+    "Simulation",
+    "coortweet_grid",
+    "simulate",
+    "simulate_coortweet",
+    "write_io_csv",
+]
 
 POSTS_SCHEMA = pa.schema(
     [

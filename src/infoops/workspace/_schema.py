@@ -163,7 +163,7 @@ RESULT_TABLES = tuple(
     ResultTable(*row)
     for row in (
         ("coordination_edges", "coordination", "every tested account pair per signal: k, expected, p and q values, significant"),
-        ("coordination_evidence", "coordination", "the post pairs behind each significant edge, closest in time first"),
+        ("coordination_evidence", "coordination", "the post pairs behind each significant edge (all, or the closest in time)"),
         ("coordinated_posts", "coordination", "every post behind a significant edge, per account and signal"),
         ("coordination_settings", "coordination", "the options of the last detection"),
         ("fused_edges", "coordination", "significant edges of all signals fused into one weighted account graph"),

@@ -10,6 +10,7 @@ from ..._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
+        "._compat": ["CoorTweetOptions", "coortweet_edges", "coortweet_groups"],
         "._config": ["DEFAULT_SIGNALS", "CoordinationConfig"],
         "._coordination": ["SignalSummary", "detect_coordination", "raw_pairs"],
         "._signals": ["BY_NAME", "FAST_RESHARE", "SIGNALS", "Signal"],

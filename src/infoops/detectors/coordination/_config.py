@@ -9,6 +9,7 @@ from ...errors import InputError
 from ._signals import BY_NAME, FAST_RESHARE, SIGNALS, Signal
 
 DEFAULT_SIGNALS = tuple(s.name for s in SIGNALS if s.default) + (FAST_RESHARE.name,)
+NULL_MODELS = ("degree", "timing", "either")
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,9 @@ class CoordinationConfig:
     signals: tuple[str, ...] = DEFAULT_SIGNALS
     windows: dict[str, float] = field(default_factory=dict)
     fdr: float = 0.05
+    null_model: str = "either"
     max_object_accounts: int | None = 1000
-    evidence_per_edge: int = 20
+    evidence_per_edge: int | None = None
     min_shared: int = 2
     min_lift: float = 3.0
     text_similarity: float = 0.7
@@ -34,8 +36,17 @@ class CoordinationConfig:
             raise InputError(
                 f"unknown signal(s) {unknown}; known signals: {', '.join(sorted(BY_NAME))}"
             )
+        if self.null_model not in NULL_MODELS:
+            raise InputError(
+                f"null_model must be one of {', '.join(NULL_MODELS)}, got {self.null_model!r}"
+            )
         if self.min_lift < 1:
             raise InputError(f"min_lift must be at least 1, got {self.min_lift}")
+        if self.evidence_per_edge is not None and self.evidence_per_edge < 1:
+            raise InputError(
+                f"evidence_per_edge must be at least 1 (or None for every pair), "
+                f"got {self.evidence_per_edge}"
+            )
         if self.min_shared < 1:
             raise InputError(f"min_shared must be at least 1, got {self.min_shared}")
         for name in ("text_similarity", "meaning_similarity"):

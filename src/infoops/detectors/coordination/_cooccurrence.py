@@ -44,8 +44,9 @@ def cooccurrences(
     options: PairOptions,
     table: str,
     prune: bool = True,
-) -> None:
-    """Materialise ``table``: co-occurring post pairs a, b, pa, pb, obj, dt.
+) -> int:
+    """Materialise ``table``: co-occurring post pairs a, b, pa, pb, obj, dt; return how
+    many objects the per-object cap (``max_object_accounts``) left out.
 
     ``a < b`` are account numbers, ``pa``/``pb`` post numbers (``pid``), ``obj`` the
     object's hash, ``dt`` the absolute time between the two posts in seconds.
@@ -53,9 +54,27 @@ def cooccurrences(
     # Events are materialised once: the signal's query (text normalisation, unnesting)
     # is the costly part and is read twice below.
     backend.materialise(f"{table}_keyed", _keyed_sql(signal))
+    capped = 0
+    if prune or options.max_object_accounts:
+        # accounts per object, counted once: for the pruning and for the cap's report
+        backend.materialise(
+            f"{table}_objects",
+            f"""SELECT obj, count(*) AS n FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
+                GROUP BY obj HAVING count(*) >= 2""",
+        )
+        capped = _capped_objects(backend, table, options.max_object_accounts)
     backend.materialise(f"{table}_events", _events_sql(table, options, prune))
-    backend.drop(f"{table}_keyed")
+    backend.drop(f"{table}_keyed", f"{table}_objects")
     backend.materialise(table, _pairs_sql(table, signal, options))
+    return capped
+
+
+def _capped_objects(backend: SqlBackend, table: str, cap: int | None) -> int:
+    """Objects used by more than ``cap`` accounts: left out of the pairing, so reported."""
+    if not cap:
+        return 0
+    over = backend.arrow(f"SELECT count(*) AS n FROM {table}_objects WHERE n > {int(cap)}")
+    return int(over.column("n")[0].as_py())
 
 
 def _keyed_sql(signal: Signal) -> str:
@@ -73,10 +92,9 @@ def _events_sql(table: str, options: PairOptions, prune: bool) -> str:
     """
     width = max(float(options.window_s), 1.0)
     cap = options.max_object_accounts
-    cap_sql = f"AND count(*) <= {int(cap)}" if cap else ""
     if prune or cap:
-        accounts_per_object = f"""SELECT obj FROM (SELECT DISTINCT obj, aid FROM {table}_keyed)
-                                  GROUP BY obj HAVING count(*) >= 2 {cap_sql}"""
+        cap_sql = f"WHERE n <= {int(cap)}" if cap else ""
+        accounts_per_object = f"SELECT obj FROM {table}_objects {cap_sql}"
     else:  # cheaper: an object with a single event cannot pair
         accounts_per_object = f"SELECT obj FROM {table}_keyed GROUP BY obj HAVING count(*) >= 2"
     return f"""SELECT k.*, floor(k.ts / {width})::BIGINT AS bucket
@@ -166,4 +184,79 @@ def raw_pairs_sql(signal: Signal, options: PairOptions) -> str:
     SELECT x.a AS source, y.a AS target, k, n_evidence, posts_source, posts_target
     FROM pairs JOIN ids x ON x.ai = pairs.s JOIN ids y ON y.ai = pairs.t
     ORDER BY source, target
+    """
+
+
+# Sums of many floats differ in their last bits with the order an engine adds them in;
+# rounded, DuckDB and Spark give the same expectations and so the same edges.
+_DIGITS = 9
+
+
+def timing_expectation_sql(table: str, pairs: str, window_s: float) -> str:
+    """Per pair of ``pairs`` (a, b): each side's posts expected to land within the window
+    of the other side's posts on the same object, were each account's posting times
+    spread at random over its own active span (the timing null, ``_significance``).
+
+    For one object used ``n_a`` times by a and ``n_b`` times by b, one post of a meets
+    a post of b with probability ``1 - exp(-n_b * r)``; ``r`` is the larger of two
+    per-event-pair chances: both accounts' spans overlapping (``2h * overlap / (L_a *
+    L_b)``) and the object's own lifetime (``2h / L_o``), so an object alive for one
+    hour (a breaking story) makes coincidences as likely as that hour says.
+    """
+    h = max(float(window_s), 0.5)
+    return f"""
+    WITH ao AS (SELECT aid, obj, count(*) AS n FROM {table}_events GROUP BY aid, obj),
+    span AS (SELECT aid, min(ts) AS s, max(ts) AS e FROM {table}_events GROUP BY aid),
+    life AS (SELECT obj, max(ts) - min(ts) AS lo FROM {table}_events GROUP BY obj),
+    rate AS (
+        SELECT p.a, p.b,
+               2 * {h} * greatest(0, least(sa.e, sb.e) - greatest(sa.s, sb.s) + 2 * {h})
+               / ((sa.e - sa.s + 2 * {h}) * (sb.e - sb.s + 2 * {h})) AS r_span
+        FROM {pairs} p JOIN span sa ON sa.aid = p.a JOIN span sb ON sb.aid = p.b
+    ), terms AS (
+        SELECT rate.a, rate.b, x.n AS na, y.n AS nb,
+               greatest(rate.r_span, 2 * {h} / (life.lo + 2 * {h})) AS r
+        FROM rate JOIN ao x ON x.aid = rate.a
+        JOIN ao y ON y.aid = rate.b AND y.obj = x.obj
+        JOIN life ON life.obj = x.obj
+    )
+    SELECT a, b, round(sum(na * (1 - exp(-nb * r))), {_DIGITS}) AS expected_a,
+           round(sum(nb * (1 - exp(-na * r))), {_DIGITS}) AS expected_b
+    FROM terms GROUP BY a, b ORDER BY a, b
+    """
+
+
+LOCAL_SPAN = 10  # the account test's neighbourhood, in windows either side
+
+
+def timing_accounts_sql(table: str, window_s: float) -> str:
+    """Per account: its posts that met another account's post within the window
+    (``met``), and how many would if the other accounts' posts on each object were
+    spread evenly over the neighbourhood of ``LOCAL_SPAN`` windows either side
+    (``expected``): the timing null's account-level question, which sees a group
+    where every pair alone is too small to stand out.
+
+    Measuring the other accounts' rate on the object around each post, rather than over
+    the object's life, keeps a cascade (a post reshared by hundreds in its first
+    hour) from counting as coordination: its posts are as crowded at ten windows as
+    at one.
+    """
+    h = max(float(window_s), 0.5)
+    wide = LOCAL_SPAN * h
+    frame = f"ORDER BY ts RANGE BETWEEN {wide} PRECEDING AND {wide} FOLLOWING"
+    return f"""
+    WITH around AS (
+        SELECT aid, count(*) OVER (PARTITION BY obj {frame}) - 1 AS others
+        FROM {table}_events
+    ), expected AS (
+        SELECT aid, round(sum(1 - exp(-others * {(2 * h + 1) / (2 * wide + 1)})), {_DIGITS})
+               AS expected
+        FROM around GROUP BY aid
+    ), met AS (
+        SELECT aid, count(DISTINCT pid) AS met
+        FROM (SELECT a AS aid, pa AS pid FROM {table} UNION ALL SELECT b, pb FROM {table})
+        GROUP BY aid
+    )
+    SELECT aid, coalesce(met, 0) AS met, expected
+    FROM expected LEFT JOIN met USING (aid) ORDER BY aid
     """

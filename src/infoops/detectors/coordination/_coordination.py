@@ -7,7 +7,8 @@ the significant ones, the post pairs behind them to workspace tables:
 - ``coordination_edges``: signal, source, target, k (distinct shared objects),
   n_evidence (post pairs), expected, p_value, q_value, significant;
 - ``coordination_evidence``: signal, source, target, post_a, post_b, dt_s
-  (at most ``evidence_per_edge`` per edge, the closest in time first);
+  (every post pair of every significant edge; at most ``evidence_per_edge`` per
+  edge, the closest in time first, when that is set);
 - ``coordinated_posts``: account, post, signal for every post behind a
   significant edge (the basis of each account's coordination score).
 """
@@ -37,8 +38,10 @@ from ._cooccurrence import (
 )
 from ._signals import BY_NAME, FAST_RESHARE, Signal
 from ._significance import benjamini_hochberg, expected_counts, poisson_p_values
+from ._timing import timing_test
 
 log = logging.getLogger("infoops")
+DEFAULT_OBJECT_CAP = CoordinationConfig().max_object_accounts
 
 
 @dataclass
@@ -48,6 +51,7 @@ class SignalSummary:
     pairs: int
     significant: int
     seconds: float
+    capped_objects: int = 0  # objects over max_object_accounts, left out of the pairing
 
 
 _TABLES_SQL = """
@@ -88,16 +92,21 @@ def detect_coordination(
         if runner not in indexed:
             build_account_index(runner)
             indexed.append(runner)
+        capped = 0
         if signal is FAST_RESHARE:
             pairs, significant = _fast_reshare(runner, config)
         else:
-            pairs, significant = _run_signal(con, runner, signal, config)
+            pairs, significant, capped = _run_signal(con, runner, signal, config)
+        seconds = time.perf_counter() - started
         summaries.append(
-            SignalSummary(
-                name, config.window(signal), pairs, significant, time.perf_counter() - started
-            )
+            SignalSummary(name, config.window(signal), pairs, significant, seconds, capped)
         )
         log.info("Coordination - %s: %d pairs, %d significant", name, pairs, significant)
+        if capped:
+            log.warning(
+                "Coordination - %s: %d object(s) used by more than %d accounts left out",
+                name, capped, config.max_object_accounts,
+            )  # fmt: skip
     return summaries
 
 
@@ -105,14 +114,16 @@ def raw_pairs(
     con: duckdb.DuckDBPyConnection,
     signal: str,
     window_s: float | None = None,
-    max_object_accounts: int | None = None,
+    max_object_accounts: int | None = DEFAULT_OBJECT_CAP,
     config: CoordinationConfig | None = None,
 ) -> pa.Table:
     """Every co-occurring account pair of one signal before any test (source < target).
 
     Columns: source, target, k (distinct shared objects), n_evidence (post pairs),
     posts_source, posts_target (distinct posts on each side). For comparing with
-    other tools and for inspecting what the test rejected.
+    other tools and for inspecting what the test rejected. The per-object cap is the
+    detection's default, so raw pairs are the pairs a default run tests;
+    ``max_object_accounts=None`` lifts it (what other tools' raw edge lists hold).
     """
     chosen = BY_NAME.get(signal)
     if chosen is None or chosen is FAST_RESHARE:
@@ -127,27 +138,72 @@ def raw_pairs(
     return table
 
 
-def _test_pairs(pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig) -> pa.Table:
-    """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...)."""
-    degree = dict(
-        zip(degrees.column("aid").to_pylist(), degrees.column("d").to_pylist(), strict=True)
-    )
-    all_degrees = np.asarray(degrees.column("d").to_numpy(), dtype=np.float64)
-    k = pairs.column("k").to_numpy()
-    degree_a = np.array([degree[a] for a in pairs.column("a").to_pylist()], dtype=np.float64)
-    degree_b = np.array([degree[b] for b in pairs.column("b").to_pylist()], dtype=np.float64)
-    expected = expected_counts(k, degree_a, degree_b, all_degrees)
-    p_values = poisson_p_values(k, expected)
-    n_accounts = len(all_degrees)
-    q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
-    lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
-    significant = (q_values <= config.fdr) & (k >= config.min_shared) & (lift >= config.min_lift)
+TimingTest = Callable[[np.ndarray | None], tuple[np.ndarray, ...]]
+
+
+def _test_pairs(
+    pairs: pa.Table,
+    degrees: pa.Table,
+    config: CoordinationConfig,
+    timing: TimingTest | None = None,
+) -> pa.Table:
+    """Add expected, p_value, q_value and significant to a pair table (a, b, k, ...).
+
+    ``timing`` runs the timing test (``_timing.timing_test``; it gets the pairs the
+    degree test already kept, or None, and returns expected, p, q, passed). It
+    replaces the degree-corrected test (``null_model="timing"``) or joins it
+    (``"either"``: a pair kept when one passes, its columns from the timing test only
+    when that test alone kept it). Signals without a timing test use the degree
+    null. An expectation the timing test did not compute is null.
+    """
+    if timing is not None and config.null_model == "timing":
+        expected, p_values, q_values, passed = timing(None)
+    else:
+        fdr = config.fdr if timing is None else _fdr_per_test(config)
+        expected, p_values, q_values, passed = _degree_test(pairs, degrees, config, fdr)
+        if timing is not None:
+            other = timing(passed)
+            take = other[3] & ~passed
+            expected, p_values, q_values, passed = (
+                np.where(take, new, old)
+                for new, old in zip(other, (expected, p_values, q_values, passed), strict=True)
+            )
+    significant = passed & (pairs.column("k").to_numpy() >= config.min_shared)
     return (
-        pairs.append_column("expected", pa.array(expected))
+        pairs.append_column("expected", pa.array(expected, from_pandas=True))
         .append_column("p_value", pa.array(p_values))
         .append_column("q_value", pa.array(q_values))
         .append_column("significant", pa.array(significant))
     )
+
+
+def _degree_test(
+    pairs: pa.Table, degrees: pa.Table, config: CoordinationConfig, fdr: float
+) -> tuple[np.ndarray, ...]:
+    """Expected, p, q and passed under the degree-corrected null."""
+    k = pairs.column("k").to_numpy()
+    expected = _degree_null(pairs, degrees)
+    p_values = poisson_p_values(k, expected)
+    n_accounts = degrees.num_rows
+    q_values = benjamini_hochberg(p_values, n_accounts * (n_accounts - 1) // 2)
+    lift = np.divide(k, expected, out=np.full(len(k), np.inf), where=expected > 0)
+    return expected, p_values, q_values, (q_values <= fdr) & (lift >= config.min_lift)
+
+
+def _fdr_per_test(config: CoordinationConfig) -> float:
+    """Each null's share of the false-discovery rate: half each when both test."""
+    return config.fdr / 2 if config.null_model == "either" else config.fdr
+
+
+def _degree_null(pairs: pa.Table, degrees: pa.Table) -> np.ndarray:
+    """Each pair's expected shared objects under the degree-corrected null."""
+    degree = dict(
+        zip(degrees.column("aid").to_pylist(), degrees.column("d").to_pylist(), strict=True)
+    )
+    all_degrees = np.asarray(degrees.column("d").to_numpy(), dtype=np.float64)
+    degree_a = np.array([degree[a] for a in pairs.column("a").to_pylist()], dtype=np.float64)
+    degree_b = np.array([degree[b] for b in pairs.column("b").to_pylist()], dtype=np.float64)
+    return expected_counts(pairs.column("k").to_numpy(), degree_a, degree_b, all_degrees)
 
 
 def _run_signal(
@@ -157,15 +213,24 @@ def _run_signal(
     options = PairOptions(config.window(signal), config.max_object_accounts)
     if signal.prepare:
         signal.prepare(con, config)
-    cooccurrences(backend, signal, options, table)
+    capped = cooccurrences(backend, signal, options, table)
     pairs = backend.arrow(pair_counts_sql(table, signal))
     if pairs.num_rows == 0:
         _drop(backend, table, signal)
-        return 0, 0
-    tested = _test_pairs(pairs, backend.arrow(account_degrees_sql(table, signal)), config)
+        return 0, 0, capped
+    degrees = backend.arrow(account_degrees_sql(table, signal))
+    timing = None
+    if config.null_model != "degree":
+        fdr, window = _fdr_per_test(config), options.window_s
+
+        def timing(settled: np.ndarray | None) -> tuple[np.ndarray, ...]:
+            return timing_test(backend, table, pairs, window, fdr, config.min_shared, settled)
+
+    tested = _test_pairs(pairs, degrees, config, timing)
     _store(backend, signal, table, tested, config)
     _drop(backend, table, signal)
-    return tested.num_rows, int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+    significant = int(pa.compute.sum(tested.column("significant")).as_py() or 0)
+    return tested.num_rows, significant, capped
 
 
 def _store(
@@ -196,14 +261,20 @@ def _store(
 
 
 def _evidence_sql(signal: Signal, table: str, config: CoordinationConfig) -> str:
-    """The post pairs behind each significant edge, the closest in time first."""
+    """The post pairs behind each significant edge: all of them, or the
+    ``evidence_per_edge`` closest in time."""
+    cap = config.evidence_per_edge
+    closest = (
+        f"QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb) <= {int(cap)}"
+        if cap
+        else ""
+    )
     return f"""SELECT '{signal.name}' AS signal, sa.account_id AS source, sb.account_id AS target,
                       pa.post_id AS post_source, pb.post_id AS post_target, e.dt AS dt_s,
                       CAST({signal.shared_sql} AS VARCHAR) AS shared,
                       CAST({signal.similarity_sql} AS DOUBLE) AS similarity
                FROM (SELECT c.* FROM {table} c SEMI JOIN sig_pairs USING (a, b)
-                     QUALIFY row_number() OVER (PARTITION BY a, b ORDER BY dt, pa, pb)
-                             <= {int(config.evidence_per_edge)}) e
+                     {closest}) e
                JOIN acct sa ON sa.aid = e.a JOIN acct sb ON sb.aid = e.b
                JOIN post_rows pa ON pa.pid = e.pa JOIN post_rows pb ON pb.pid = e.pb
                {signal.evidence_joins}"""

@@ -11,6 +11,8 @@ when it shares far more objects than the two accounts' activity predicts.
 Each pair's p-value is the Poisson upper tail ``P(K >= k_ab)``. Every pair of
 active accounts is a test (unseen pairs have p = 1), and the Benjamini-Hochberg
 procedure over all of them controls the false-discovery rate at ``q``.
+
+The timing null (``null_model="timing"`` or ``"either"``) is in ``_timing``.
 """
 
 from __future__ import annotations
