@@ -164,8 +164,11 @@ def test_a_planted_narrative_is_recovered_with_its_label():
            FROM text_narratives n JOIN posts p USING (text_key) GROUP BY 1 ORDER BY 2 DESC"""
     ).fetchall()
     narrative, planted, size = found[0]
-    assert planted >= 0.8 * 300  # the story's posts are (mostly) one narrative...
-    assert planted >= 0.8 * size  # ...that holds little else
+    # The story is one main narrative that holds little else (its wordings that share
+    # fewest words with the rest split off as smaller narratives)...
+    assert planted >= 0.5 * 300 and planted >= 0.9 * size
+    # ...and none of it is lost as chatter.
+    assert sum(n for _, n, _ in found) >= 0.9 * 300
     label, terms = ws.sql(
         "SELECT label, key_terms FROM narrative_terms WHERE narrative = ?", [narrative]
     ).fetchall()[0]

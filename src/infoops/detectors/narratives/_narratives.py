@@ -49,7 +49,7 @@ class NarrativeConfig:
     micro_clusters: int = 0  # 0: chosen from the data (1.5 x the square root of the texts)
     sample: int = 100_000  # distinct texts the micro-clusters are learnt from
     neighbours: int = 8  # micro-cluster graph: links to the nearest ones...
-    link_similarity: float = 0.7  # ...whose centres are at least this close
+    link_similarity: float = 0.5  # ...at least this alike (centres or distinctive words)
     resolution: float = 1.0  # Leiden: higher gives more, smaller narratives
     member_similarity: float = 0.4  # a text this far from its topic's centre is noise
     generic_cohesion: float = 0.6  # a topic whose texts sit further from its centre is chatter
