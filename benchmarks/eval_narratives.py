@@ -107,7 +107,13 @@ def figures(ws: Workspace, authors: Path) -> dict:
     large, pure = one(PURITY)
     top = ws.sql(TOP_PER_CATEGORY).fetchall()
     largest_of = {c: n for c, n, *_ in top if c in ("LeftTroll", "RightTroll")}
-    lift = narrative_lift(ws.con, "SELECT account_id, group_id FROM category", min_posts=30)
+    lift = narrative_lift(
+        ws.con,
+        """SELECT p.account_id, c.group_id
+        FROM (SELECT DISTINCT account_id FROM posts) p
+        JOIN category c ON c.account_id = upper(p.account_id)""",
+        min_posts=30,
+    )
     return {
         "posts": posts, "long_posts": long_posts, "clustered": clustered, "narratives": count,
         "largest_share": round(largest / clustered, 4),
@@ -172,7 +178,7 @@ def main() -> None:
         run = run_twice(ws, config, args.runs)
         found = figures(ws, authors)
     results = {"machine": machine(), "half": args.half, "config": args.set, "run": run} | found
-    name = f"eval_narratives_{args.half}" + "".join(f"_{s}" for s in args.set)
+    name = f"eval_narratives_{args.half}" + "".join(f"_{s}".replace("=", "") for s in args.set)
     write_results(name, results, report(args.half, run, found))
 
 
