@@ -133,14 +133,16 @@ class Phrases:
     def label(self, texts: list[str], tokens: list[list[str]], terms: list[str],
               taken: set[str]) -> str:  # fmt: skip
         """The phrase or hashtag most over-represented in these texts (a log-odds weighted by
-        how often it occurs in them) that holds one of the narrative's key ``terms`` and is
-        not ``taken`` by another narrative; the first two terms if none is in 3% of them."""
+        how often it occurs in them) that holds one of the narrative's first three key
+        ``terms`` (a nonsense tag a few accounts stamp on everything is frequent, but not
+        what the narrative is about) and is not ``taken`` by another narrative; the first
+        two terms if none is in 3% of them."""
         inside: Counter = Counter()
         for text, document in zip(texts, tokens, strict=True):
             inside.update(self.of(text, document))
         n = max(len(texts), 1)
         best, best_score = ", ".join(terms[:2]), 0.0
-        wanted = set(terms)
+        wanted = set(terms[:3])
         for phrase, k in sorted(inside.items()):
             share = k / n
             if share < 0.03 or phrase in taken or not wanted & set(phrase.strip("#").split()):
