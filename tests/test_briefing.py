@@ -259,3 +259,33 @@ def test_summary_names_eight_high_confidence_campaigns_and_counts_the_rest():
     assert f"13 of them with high confidence: {named} and 5 more." in _findings(many)
     few = [campaign(1, "high"), campaign(2, "moderate")]
     assert "1 of them with high confidence: C001." in _findings(few)
+
+
+def test_narratives_pushed_show_label_and_lift_as_text(page):
+    _, _, ws = page
+    first = "(SELECT min(campaign_id) FROM campaigns)"
+    ws.con.execute(f"""CREATE TABLE text_narratives AS
+        SELECT DISTINCT text_key, 1::BIGINT AS narrative, 0.8 AS similarity FROM posts
+        WHERE text_key IS NOT NULL AND account_id IN
+              (SELECT account_id FROM campaign_accounts WHERE campaign_id = {first})
+        UNION ALL SELECT * FROM (SELECT DISTINCT text_key, 2::BIGINT, 0.8 FROM posts
+                                 WHERE text_key IS NOT NULL ORDER BY text_key LIMIT 2000)""")
+    ws.con.execute(
+        """CREATE TABLE narrative_terms AS SELECT * FROM (VALUES
+        (1::BIGINT, ? || 'secret biolabs', 'biolabs, secret', 'en', 'x', 0.7, 0.2),
+        (2::BIGINT, 'weather', 'rain, wind', 'en', 'y', 0.7, 0.2))
+        t(narrative, label, key_terms, language, examples, cohesion, npmi)""",
+        [HOSTILE],
+    )
+    try:
+        html = briefing_html(ws.con)
+        block = html.split("Narratives pushed")[1].split("</table>")[0]
+    finally:
+        ws.con.execute("DROP TABLE text_narratives")
+        ws.con.execute("DROP TABLE narrative_terms")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in block and "<script>" not in block
+    assert "secret biolabs" in block and "biolabs, secret" in block
+    posts, lift = re.findall(r'<td class="num">([^<]*)</td><td class="num">([^<]*)</td>', block)[0]
+    assert (
+        int(posts.replace(",", "")) > 0 and float(lift) > 1
+    )  # all its posts are in narrative 1, not all posts

@@ -68,7 +68,8 @@ def _add_narrative_and_claim(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""CREATE TABLE text_narratives AS SELECT DISTINCT text_key, 1::BIGINT AS narrative,
                     0.8 AS similarity FROM posts WHERE account_id IN ({members})""")  # fmt: skip
     con.execute("""CREATE TABLE narrative_terms AS SELECT 1::BIGINT AS narrative,
-                   'vote, fraud, mayor' AS key_terms, 'the vote was rigged | the mayor lied' AS examples,
+                   'vote fraud' AS label, 'vote, fraud, mayor' AS key_terms, 'en' AS language,
+                   'the vote was rigged | the mayor lied' AS examples,
                    0.7 AS cohesion, 0.2 AS npmi""")  # fmt: skip
     con.execute("""CREATE TABLE claim_catalogue AS SELECT 'https://euvsdisinfo.eu/report/x/' AS claim_id,
                    'The vote was rigged' AS claim, '2020-01-01' AS date,
@@ -93,8 +94,8 @@ def _make_hostile(con: duckdb.DuckDBPyConnection) -> None:
     first = "(SELECT min(account_id) FROM campaign_accounts WHERE campaign_id = 'C001')"
     for table in ("campaign_accounts", "posts", "accounts"):
         con.execute(f"UPDATE {table} SET account_name = ? WHERE account_id = {first}", [HOSTILE])
-    con.execute("UPDATE narrative_terms SET key_terms = ? || key_terms, examples = ? || examples",
-                [HOSTILE, HOSTILE])  # fmt: skip
+    con.execute("UPDATE narrative_terms SET label = ? || label, key_terms = ? || key_terms, "
+                "examples = ? || examples", [HOSTILE, HOSTILE, HOSTILE])  # fmt: skip
     con.execute("UPDATE claim_catalogue SET claim = ? || claim", [HOSTILE])
     for table in ("articles", "laundering"):
         con.execute(f"UPDATE {table} SET title = ? || title", [HOSTILE])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import timedelta
 
 from builders import Posts
 
@@ -70,7 +71,7 @@ def test_a_story_in_three_languages_is_one_narrative(tmp_path):
     rows = ws.sql(
         """SELECT n.narrative, p.account_id FROM text_narratives n JOIN posts p USING (text_key)"""
     ).fetchall()
-    assert len(rows) >= 0.8 * 144  # few posts left out as noise
+    assert len(rows) >= 0.75 * 144  # few posts left out as noise or loose chatter
     story_of = Counter()
     languages_of: dict[int, set[str]] = {}
     for narrative, account in rows:
@@ -95,11 +96,11 @@ def test_narratives_repeat_exactly_and_are_described(tmp_path):
     assert ws.sql("SELECT * FROM narrative_terms ORDER BY narrative").fetchall() == terms
     files = write_narratives(ws.con, tmp_path)
     header = (tmp_path / "narratives.csv").read_text().splitlines()[0]
-    assert header == ("narrative,key_terms,posts,accounts,articles,first_post,last_post,"
+    assert header == ("narrative,label,key_terms,language,posts,accounts,articles,first_post,last_post,"
                       "peak_week,languages,campaigns,cohesion,npmi,examples")  # fmt: skip
     assert files["narratives.csv"] == len(terms) and files["narrative_volume.csv"] >= len(terms)
-    for _, key_terms, examples, cohesion, _ in terms:
-        assert key_terms and examples and 0 < cohesion <= 1
+    for _, label, key_terms, _, examples, cohesion, _ in terms:
+        assert label and key_terms and examples and 0 < cohesion <= 1
 
 
 # Informal function words that NLTK's lists lack; on the IRA archive they named narratives.
@@ -118,3 +119,57 @@ def test_key_terms_skip_informal_function_words(tmp_path):
     fillers = {w.strip(",:").lower() for text in FILLERS.values() for w in text.split()}
     assert labels and not fillers & {t for label in labels for t in label}
     assert any({"election", "выборы", "wahl"} & set(label) for label in labels)
+
+
+# A planted story: a small set of accounts pushing one claim, worded many ways.
+PLANTED_HEADS = [
+    "Secret biolabs in Ukraine make weapons",
+    "The Pentagon funds secret biolabs",
+    "Why does nobody report the secret biolabs?",
+    "Secret biolabs near the border",
+    "Leaked papers show the secret biolabs",
+    "Ukraine hides secret biolabs",
+]
+PLANTED_TAILS = ["#biolabs", "share before they delete it #biolabs", "wake up people",
+                 "the media stays silent #biolabs", "ask your senator"]  # fmt: skip
+
+
+def _with_planted_story(sim_posts):
+    """The simulated posts plus 300 posts of the planted story by 25 accounts."""
+    import pyarrow as pa
+
+    first = sim_posts.column("created_at")[0].as_py()
+    rows = []
+    for i in range(300):
+        head = PLANTED_HEADS[i % len(PLANTED_HEADS)]
+        tail = PLANTED_TAILS[(i // len(PLANTED_HEADS)) % len(PLANTED_TAILS)]
+        rows.append(sim_posts.slice(0, 1).to_pylist()[0] | {
+            "post_id": f"planted-{i}", "account_id": f"planted-{i % 25}",
+            "account_name": f"planted_{i % 25}", "created_at": first + timedelta(hours=i),
+            "text": f"{head} {tail} ({i % 7})", "lang": "en", "post_type": "post",
+            "reshare_of_post": None, "reshare_of_account": None, "urls": [], "mentions": [],
+            "hashtags": ["biolabs"] if "#biolabs" in tail else []})  # fmt: skip
+    return pa.concat_tables([sim_posts, pa.Table.from_pylist(rows, schema=sim_posts.schema)])
+
+
+def test_a_planted_narrative_is_recovered_with_its_label():
+    from infoops import Workspace
+    from infoops.simulate import simulate
+
+    ws = Workspace(memory=True)
+    ws.ingest_table(_with_planted_story(simulate(6_000, seed=3).posts), "simulation")
+    assert find_narratives(ws.con) >= 1
+    found = ws.sql(
+        """SELECT n.narrative, count(*) FILTER (p.account_id LIKE 'planted-%'), count(*)
+           FROM text_narratives n JOIN posts p USING (text_key) GROUP BY 1 ORDER BY 2 DESC"""
+    ).fetchall()
+    narrative, planted, size = found[0]
+    # The story is one main narrative that holds little else (its wordings that share
+    # fewest words with the rest split off as smaller narratives)...
+    assert planted >= 0.5 * 300 and planted >= 0.9 * size
+    # ...and none of it is lost as chatter.
+    assert sum(n for _, n, _ in found) >= 0.9 * 300
+    label, terms = ws.sql(
+        "SELECT label, key_terms FROM narrative_terms WHERE narrative = ?", [narrative]
+    ).fetchall()[0]
+    assert "biolabs" in label and "biolabs" in terms.split(", ")

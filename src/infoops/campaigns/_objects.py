@@ -262,13 +262,23 @@ def _all_evidence(con, limit: int) -> dict[str, list[dict]]:
 
 
 def _narratives(con, campaign_id: str, limit: int) -> list[dict]:
+    """The campaign's largest narratives, with lift: the narrative's share of the campaign's
+    posts in narratives over its share of all posts in narratives (2: pushed twice as hard)."""
     if not has_table(con, "text_narratives"):
         return []
-    rows = _member_rows(con, campaign_id, "n.narrative, t.key_terms, count(*)",
+    rows = _member_rows(con, campaign_id,
+                        "n.narrative, t.label, t.key_terms, count(*) AS posts, round("
+                        "(count(*) / sum(count(*)) OVER ()) / any_value(s.share), 2)",
                         joins="JOIN text_narratives n USING (text_key) "
-                              "JOIN narrative_terms t USING (narrative)",
-                        tail="GROUP BY 1, 2 ORDER BY 3 DESC, 1", limit=limit)  # fmt: skip
-    return [{"narrative": n, "key_terms": k, "posts": c} for n, k, c in rows]
+                              "JOIN narrative_terms t USING (narrative) "
+                              f"JOIN ({_NARRATIVE_SHARE}) s USING (narrative)",
+                        tail="GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1", limit=limit)  # fmt: skip
+    keys = ("narrative", "label", "key_terms", "posts", "lift")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+_NARRATIVE_SHARE = """SELECT narrative, count(*) / sum(count(*)) OVER () AS share
+    FROM text_narratives JOIN posts USING (text_key) GROUP BY narrative"""
 
 
 def _claims(con, campaign_id: str, limit: int) -> list[dict]:

@@ -20,7 +20,8 @@ def narratives(data: WorkspaceData) -> list[dict]:
         with data.cursor() as cur:
             return rows(
                 cur,
-                """SELECT t.narrative, t.key_terms, round(t.cohesion, 3) AS cohesion,
+                """SELECT t.narrative, t.label, t.key_terms, t.language,
+                          round(t.cohesion, 3) AS cohesion, round(t.npmi, 3) AS npmi,
                           count(p.post_id) AS posts, count(DISTINCT p.account_id) AS accounts,
                           min(p.created_at) AS first_post, max(p.created_at) AS last_post
                    FROM narrative_terms t LEFT JOIN text_narratives n USING (narrative)
@@ -47,14 +48,25 @@ def narrative(data: WorkspaceData, number: int) -> dict | None:
         return found[0] | {
             "examples": [e.strip() for e in (examples or "").split(" | ") if e.strip()],
             "timeline": _daily(cur, posts_sql, params),
-            "campaigns": rows(cur, f"""SELECT {campaign["column"]} AS campaign_id, count(*) AS posts
-                                       {posts_sql} AND {campaign["column"]} IS NOT NULL
-                                       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20""", params),
+            "campaigns": _pushers(cur, data, number),
             "sample_posts": rows(cur, f"""SELECT p.post_id, p.account_id, p.account_name, p.created_at,
                                           p.text, {campaign["column"]} AS campaign_id
                                    {posts_sql} ORDER BY p.created_at, p.post_id LIMIT $limit""",
                           params | {"limit": SAMPLE_POSTS}),
         }  # fmt: skip
+
+
+def _pushers(cur, data: WorkspaceData, number: int) -> list[dict]:
+    """Campaigns with posts in the narrative, by lift (how much more of their posts go to
+    it than of everyone's)."""
+    if not data.has("campaign_accounts"):
+        return []
+    from ..detectors.narratives import narrative_lift
+
+    groups = "SELECT account_id, campaign_id AS group_id FROM campaign_accounts"
+    found = [r for r in narrative_lift(cur, groups, min_posts=1) if r[0] == number]
+    keys = ("narrative", "campaign_id", "posts", "share", "lift")
+    return [dict(zip(keys, r, strict=True)) for r in found if r[1] is not None][:20]
 
 
 def claims(data: WorkspaceData) -> list[dict]:

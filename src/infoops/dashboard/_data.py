@@ -165,7 +165,7 @@ class WorkspaceData:
             c["campaign_id"]
             for c in self.campaigns()
             if needle in c["campaign_id"].lower()
-            or any(needle in (n["key_terms"] or "").lower() for n in c["narratives"])
+            or any(needle in f"{n['label']} {n['key_terms']}".lower() for n in c["narratives"])
             or any(needle in (k["claim"] or "").lower() for k in c["claims"])
             or any(needle in s for s in c["signals"])
         }
@@ -338,7 +338,7 @@ def _list_item(c: dict) -> dict:
         "confidence": c["confidence"]["level"],
         "signals": c["signals"],
         "families": sorted(c["signal_families"]),
-        "narratives": [n["key_terms"] for n in c["narratives"][:2]],
+        "narratives": [n["label"] or n["key_terms"] for n in c["narratives"][:2]],
         "claims": sum(k["posts_matched"] for k in c["claims"]),
         "state_media": [s["country"] for s in c["state_media"] if s["share"] >= 0.01],
         "integrity": sum(c["integrity"].values()),

@@ -405,16 +405,19 @@ def write_narratives(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int
                   FROM narrative_posts GROUP BY narrative, lang)
             WHERE r <= 3 GROUP BY narrative),
         pushers AS (
-            SELECT narrative, string_agg(campaign_id || ' (' || n || ')', '; '
-                                         ORDER BY n DESC, campaign_id) AS campaigns
+            SELECT narrative, string_agg(campaign_id || ' (' || n || ' posts, lift '
+                                         || round(n / narrative_n / (campaign_n / all_n), 1)
+                                         || ')', '; ' ORDER BY n DESC, campaign_id) AS campaigns
             FROM (SELECT narrative, campaign_id, count(*) AS n,
+                         sum(count(*)) OVER (PARTITION BY narrative) AS narrative_n,
+                         sum(count(*)) OVER (PARTITION BY campaign_id) AS campaign_n,
+                         sum(count(*)) OVER () AS all_n,
                          row_number() OVER (PARTITION BY narrative
                                             ORDER BY count(*) DESC, campaign_id) AS r
-                  FROM narrative_posts WHERE campaign_id IS NOT NULL
-                  GROUP BY narrative, campaign_id)
-            WHERE r <= 5 GROUP BY narrative),
+                  FROM narrative_posts GROUP BY narrative, campaign_id)
+            WHERE r <= 5 AND campaign_id IS NOT NULL GROUP BY narrative),
         articles AS (SELECT narrative, count(*) AS articles FROM article_narratives GROUP BY 1)
-        SELECT t.narrative, t.key_terms, s.posts, s.accounts, coalesce(a.articles, 0) AS articles,
+        SELECT t.narrative, t.label, t.key_terms, t.language, s.posts, s.accounts, coalesce(a.articles, 0) AS articles,
                s.first_post, s.last_post, k.peak_week, l.languages,
                coalesce(c.campaigns, '') AS campaigns, t.cohesion, t.npmi, t.examples
         FROM narrative_terms t JOIN totals s USING (narrative) JOIN peak k USING (narrative)

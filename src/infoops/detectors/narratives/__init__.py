@@ -5,6 +5,7 @@ from ..._lazy import attach
 __getattr__, __dir__, __all__ = attach(
     __name__,
     {
+        "._lift": ["narrative_lift"],
         "._narratives": ["PARTS", "NarrativeConfig", "find_narratives"],
     },
 )

@@ -90,9 +90,10 @@ function evidencePair(pair) {
 function contentSections(c) {
   const parts = [];
   if (c.narratives.length) parts.push(section("Narratives pushed", table([
-    ["Narrative", (n) => link(route("narrative", n.narrative), `#${n.narrative}`)],
+    ["Narrative", (n) => link(route("narrative", n.narrative), `#${n.narrative} ${n.label || ""}`)],
     ["Key terms", (n) => n.key_terms],
     ["Posts", (n) => fmtNumber(n.posts), "num"],
+    ["Lift", (n) => n.lift, "num"],
   ], c.narratives)));
   if (c.claims.length) parts.push(section("Known false claims", table([
     ["Claim", (k) => link(route("claim", k.claim_url), k.claim)],

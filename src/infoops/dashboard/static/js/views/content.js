@@ -11,7 +11,9 @@ export async function narrativesView() {
   return el("div", {}, el("h1", {}, "Narratives"),
     section(`${list.length} narrative clusters`, table([
       ["#", (n) => link(route("narrative", n.narrative), `#${n.narrative}`)],
+      ["Label", (n) => n.label || ""],
       ["Key terms", (n) => n.key_terms],
+      ["Language", (n) => n.language || ""],
       ["Posts", (n) => fmtNumber(n.posts), "num"],
       ["Accounts", (n) => fmtNumber(n.accounts), "num"],
       ["Active", (n) => `${fmtDay(n.first_post)} → ${fmtDay(n.last_post)}`],
@@ -22,11 +24,12 @@ export async function narrativeView(ctx, id) {
   const n = await get(`/api/narratives/${encodeURIComponent(id)}`);
   return el("div", {},
     el("p", { class: "crumbs" }, link("#/narratives", "Narratives"), ` / #${n.narrative}`),
-    el("h1", {}, `Narrative #${n.narrative}`),
+    el("h1", {}, `Narrative #${n.narrative}: ${n.label || ""}`),
     el("p", { class: "assessment" }, n.key_terms),
-    section("Activity", facts([["Posts", fmtNumber(n.posts)], ["Accounts", fmtNumber(n.accounts)], ["Cohesion", n.cohesion]]), timeline(n.timeline)),
+    section("Activity", facts([["Posts", fmtNumber(n.posts)], ["Accounts", fmtNumber(n.accounts)], ["Language", n.language || ""], ["Cohesion", n.cohesion], ["NPMI", n.npmi]]), timeline(n.timeline)),
     section("Campaigns pushing it", table([
       ["Campaign", (c) => campaignLink(c.campaign_id)], ["Posts", (c) => fmtNumber(c.posts), "num"],
+      ["Share of narrative", (c) => `${Math.round(100 * c.share)}%`, "num"], ["Lift", (c) => c.lift, "num"],
     ], n.campaigns, { empty: "No detected campaign posts in this narrative." })),
     section("Typical posts", n.examples.map((e) => el("div", { class: "post" }, postText(e)))),
     section(`Posts (first ${n.sample_posts.length} of ${fmtNumber(n.posts)})`, table([
