@@ -274,8 +274,8 @@ def train(args: argparse.Namespace) -> dict:
               "dev": len(dev), "refit": args.refit, "seconds": round(time.perf_counter() - started),
               "history": history, "chosen": best, "machine": machine()}  # fmt: skip
     if args.write:
-        TARGET.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(TARGET, tags=np.array(TAGS), thresholds=np.full(len(TAGS), best["threshold"]),
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.out, tags=np.array(TAGS), thresholds=np.full(len(TAGS), best["threshold"]),
                  **weights)  # fmt: skip
     return result
 
@@ -287,6 +287,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--write", action="store_true", help="write the shipped weights")
+    parser.add_argument("--out", type=Path, default=TARGET, help="where --write writes them")
     parser.add_argument(
         "--refit", action="store_true", help="learn again on fit and dev with the chosen epochs"
     )
