@@ -952,9 +952,11 @@ def integrity(
     Example:
         infoops integrity -w case.duckdb --out results/
     """
+    from .detectors.integrity._integrity import METHODS
+
+    if method not in METHODS:
+        raise typer.BadParameter(" or ".join(METHODS), param_hint="--method")
     with _open(workspace) as ws, _reporting(events) as reporter, _raw_csv(raw):
-        if method not in ("model", "rules"):
-            raise typer.BadParameter("model or rules", param_hint="--method")
         result = run_integrity(ws, out_dir, on_event=reporter, method=method)
     _print_integrity(result, out_dir)
 

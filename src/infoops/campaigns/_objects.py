@@ -119,10 +119,10 @@ def campaign_objects(con: duckdb.DuckDBPyConnection, examples: int = 5) -> list[
             "narratives": _narratives(con, campaign_id, examples),
             "claims": _claims(con, campaign_id, examples),
             "state_media": _state_media(con, campaign_id),
-            "integrity": _integrity(con, campaign_id),
             "integrity_examples": _integrity_examples(con, campaign_id, posts),
             "laundering": _laundering(con, campaign_id),
         }
+        obj["integrity"] = {t["tag"]: t["posts"] for t in obj["integrity_examples"]}
         obj["disarm"] = _disarm(obj)
         obj["assessment"] = assessment(obj)
         objects.append(obj)
@@ -311,14 +311,6 @@ def _state_media(con, campaign_id: str) -> list[dict]:
         {"campaign": campaign_id},
     ).fetchall()
     return [{"country": c, "posts": n, "share": s, "outlets": o} for c, n, s, o in rows]
-
-
-def _integrity(con, campaign_id: str) -> dict[str, int]:
-    if not has_table(con, "integrity_tags"):
-        return {}
-    return dict(_member_rows(con, campaign_id, "t.tag, count(DISTINCT p.post_id)",
-                             joins="JOIN integrity_tags t USING (text_key)",
-                             tail="GROUP BY 1 ORDER BY 2 DESC, 1"))  # fmt: skip
 
 
 def _integrity_examples(con, campaign_id: str, posts: int) -> list[dict]:
